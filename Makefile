@@ -1,0 +1,60 @@
+# One entry point. `make run` starts the assistant; `make test` runs every test.
+# Both set everything up first: virtual environment, pinned dependencies,
+# the service directory and (only when its inputs changed) the model.
+
+PYTHON ?= python3.10
+VENV := .venv
+PY := $(VENV)/bin/python
+LAUNCH := $(PY) -m bot.launcher
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+
+.PHONY: run shell test test-fast train directory bench lock check clean browser-deps
+
+run: $(STAMP) directory
+	$(LAUNCH) run
+
+shell: $(STAMP) directory
+	$(LAUNCH) shell
+
+test: $(STAMP) browser-deps directory
+	$(PY) -m pytest
+
+# Unit, lint and action tests only: no training, no servers.
+test-fast: $(STAMP) directory
+	$(PY) -m pytest -m "not slow"
+
+train: $(STAMP)
+	$(LAUNCH) train
+
+directory: $(STAMP)
+	$(LAUNCH) directory
+
+bench: $(STAMP)
+	$(PY) -m bot directory bench
+	$(PY) -m bot.safety.report
+
+check: $(STAMP)
+	$(LAUNCH) check
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check pip==24.0
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(PY) -m pip check
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The widget's browser tests: Debian's chromium and pinned npm packages (no browser download).
+browser-deps:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@test -d node_modules/playwright-core -a -d node_modules/axe-core || npm ci --no-audit --no-fund --loglevel=error
+
+# Re-pin every transitive dependency after changing pyproject.toml.
+lock:
+	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
+	/tmp/lock-venv/bin/pip install --quiet pip==24.0 && /tmp/lock-venv/bin/pip install --quiet .
+	(echo "# Every transitive dependency pinned (Python 3.10). Regenerate with: make lock"; \
+	 /tmp/lock-venv/bin/pip freeze --all --exclude bot --exclude pip --exclude wheel) > requirements.lock
+
+clean:
+	rm -rf build models results test-artifacts .pytest_cache

@@ -1,0 +1,208 @@
+"""Start the assistant's processes with the project's settings.
+
+`python -m bot.launcher run|shell|train|directory|check|exec -- CMD...`
+
+Every Rasa process gets its configuration from `bot.settings` through
+environment variables (endpoints.yml reads them), so `.env` is the one place
+a deployment changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+
+MODELS_DIR = PROJECT_ROOT / "models"
+# What a trained model depends on: a change to any of these retrains.
+MODEL_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories", "data/rules",
+                "bot/nlu", "bot/safety")
+VENV_BIN = Path(sys.executable).parent
+
+
+def model_fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """A hash of every file the model is trained from (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(_model_files(root)):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _model_files(root: Path) -> Iterable[Path]:
+    for name in MODEL_INPUTS:
+        target = root / name
+        if target.is_file():
+            yield target
+        elif target.is_dir():
+            yield from (p for p in target.rglob("*")
+                        if p.is_file() and p.suffix in (".yml", ".yaml", ".py", ".txt"))
+
+
+def model_path(root: Path = PROJECT_ROOT) -> Path:
+    return root / "models" / f"model-{model_fingerprint(root)}.tar.gz"
+
+
+def ensure_model(env: dict[str, str]) -> Path:
+    """Train only when the training data, domain or config changed."""
+    target = model_path()
+    if target.is_file():
+        print(f"Model is up to date: {target.name}")
+        return target
+    print("Training data, domain or config changed: training a new model...")
+    started = time.monotonic()
+    _rasa(["train", "--out", str(MODELS_DIR), "--fixed-model-name", target.name[:-7]], env)
+    print(f"Trained {target.name} in {time.monotonic() - started:.0f} s")
+    for old in MODELS_DIR.glob("model-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    return target
+
+
+def ensure_directory(settings: Settings) -> None:
+    """Build the service directory when its sources or build code are newer than it."""
+    db = settings.directory_db
+    sources = [*settings.directory_source.glob("*.csv"),
+               *(PROJECT_ROOT / "data" / "places").glob("*.csv"),
+               *(PROJECT_ROOT / "bot" / "directory").glob("*.py")]
+    if db.is_file() and all(p.stat().st_mtime <= db.stat().st_mtime for p in sources):
+        return
+    subprocess.run([str(VENV_BIN / "python"), "-m", "bot", "directory", "build",
+                    "--source", str(settings.directory_source), "--out", str(db)],
+                   check=True, cwd=PROJECT_ROOT)
+
+
+def rasa_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(settings.rasa_environment())
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_DETERMINISTIC_OPS", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def _rasa(args: Sequence[str], env: dict[str, str]) -> None:
+    subprocess.run([str(VENV_BIN / "rasa"), *args], check=True, cwd=PROJECT_ROOT, env=env)
+
+
+def start_action_server(settings: Settings, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+         "--port", str(settings.action_port)], cwd=PROJECT_ROOT, env=env)
+
+
+def start_rasa_server(settings: Settings, env: dict[str, str], model: Path) -> subprocess.Popen:
+    args = [str(VENV_BIN / "rasa"), "run", "--model", str(model),
+            "--port", str(settings.rasa_port), "--cors", settings.widget_origin,
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
+    if settings.auth_token:
+        args += ["--enable-api", "--auth-token", settings.auth_token]
+    return subprocess.Popen(args, cwd=PROJECT_ROOT, env=env)
+
+
+def start_widget_server(settings: Settings, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(VENV_BIN / "python"), "-m", "bot.web.server", "--port", str(settings.widget_port),
+         "--rasa-url", f"http://127.0.0.1:{settings.rasa_port}"], cwd=PROJECT_ROOT, env=env)
+
+
+def wait_for_http(url: str, timeout: float, process: Optional[subprocess.Popen] = None) -> None:
+    """Poll a URL until it answers; fail early if its process has exited."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def _stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run(settings: Settings) -> int:
+    env = rasa_env(settings)
+    ensure_directory(settings)
+    model = ensure_model(env)
+    processes = [start_action_server(settings, env)]
+    try:
+        processes.append(start_rasa_server(settings, env, model))
+        processes.append(start_widget_server(settings, env))
+        wait_for_http(f"http://127.0.0.1:{settings.rasa_port}/", 180, processes[1])
+        print(f"\nThe assistant is running.\n  Chat in a browser: http://127.0.0.1:{settings.widget_port}/"
+              f"\n  REST channel: http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
+              "\nPress Ctrl+C to stop.")
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while all(p.poll() is None for p in processes):
+            time.sleep(1)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop(processes)
+
+
+def shell(settings: Settings) -> int:
+    env = rasa_env(settings)
+    ensure_directory(settings)
+    model = ensure_model(env)
+    actions = start_action_server(settings, env)
+    try:
+        wait_for_http(f"http://127.0.0.1:{settings.action_port}/health", 60, actions)
+        return subprocess.call([str(VENV_BIN / "rasa"), "shell", "--model", str(model),
+                                "--endpoints", "endpoints.yml"], cwd=PROJECT_ROOT, env=env)
+    finally:
+        _stop([actions])
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.launcher")
+    parser.add_argument("command", choices=["run", "shell", "train", "directory", "check", "exec", "model-path"])
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help="for exec: the command to run")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"Settings error: {error}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        print("Settings are valid.")
+        return 0
+    if args.command == "model-path":
+        print(model_path())
+        return 0
+    if args.command == "train":
+        ensure_model(rasa_env(settings))
+        return 0
+    if args.command == "directory":
+        ensure_directory(settings)
+        return 0
+    if args.command == "exec":
+        rest = [a for a in args.rest if a != "--"]
+        return subprocess.call(rest, cwd=PROJECT_ROOT, env=rasa_env(settings))
+    return run(settings) if args.command == "run" else shell(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Talk to the running assistant over HTTP, as the widget does."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+import pytest
+
+from tests.e2e.conftest import Assistant, first_text, joined
+
+pytestmark = pytest.mark.slow
+
+
+def _sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def test_greeting_says_what_it_is_and_offers_the_menu(assistant: Assistant) -> None:
+    replies = assistant.send(_sender(), "hello")
+    text = joined(replies)
+    assert "computer program" in text and "not a social worker" in text
+    assert "999" in text and "name" in text
+    buttons = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert "Peer groups" in buttons and "Find services near me" in buttons
+
+
+def test_menu_button_payload_opens_a_topic(assistant: Assistant) -> None:
+    replies = assistant.send(_sender(), "/topic_housing")
+    assert replies and replies[0]["text"]
+    assert any(r.get("buttons") for r in replies)
+
+
+@pytest.mark.parametrize("message", [
+    "",
+    " ",
+    "x" * 10_000,
+    "help " * 2_000,
+    "😢😢😢",
+    "🙂",
+    "¿Dónde puedo encontrar ayuda para mi hijo?",
+    "مرحبا أحتاج مساعدة",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE events; --",
+])
+def test_bad_input_gets_a_kind_reply(assistant: Assistant, message: str) -> None:
+    replies = assistant.send(_sender(), message)
+    text = joined(replies)
+    assert text.strip(), f"no reply to {message[:30]!r}"
+    assert "Traceback" not in text and "Error" not in text
+
+
+def test_crisis_message_gets_999_first(assistant: Assistant) -> None:
+    replies = assistant.send(_sender(), "i want to kill myself tonight")
+    assert "999" in (first_text(replies) or "")
+
+
+def test_forget_deletes_the_conversation(assistant: Assistant) -> None:
+    sender = _sender()
+    assistant.send(sender, "hello")
+    assistant.send(sender, "my baby is in care")
+    replies = assistant.send(sender, "forget this conversation")
+    assert "deleted" in joined(replies)
+    with sqlite3.connect(assistant.tracker_db) as db:
+        count = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()
+    assert count == (0,)
+
+
+def test_full_postcode_is_never_stored(assistant: Assistant) -> None:
+    sender = _sender()
+    assistant.send(sender, "my postcode is LS6 1AA")
+    with sqlite3.connect(assistant.tracker_db) as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+    assert rows and not any("1AA" in data.upper() for (data,) in rows)
+
+
+def test_start_again_shows_the_menu(assistant: Assistant) -> None:
+    sender = _sender()
+    assistant.send(sender, "hello")
+    replies = assistant.send(sender, "start again")
+    assert any(b["title"] == "Peer groups" for r in replies for b in r.get("buttons", []))
+
+
+def test_crisis_works_without_the_action_server(assistant_without_actions: Assistant) -> None:
+    replies = assistant_without_actions.send(_sender(), "my baby isnt breathing")
+    text = joined(replies)
+    assert "999" in (first_text(replies) or "")
+    assert "safe" in text.lower()
