@@ -54,7 +54,7 @@ lock:
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
 	/tmp/lock-venv/bin/pip install --quiet pip==24.0 && /tmp/lock-venv/bin/pip install --quiet .
 	(echo "# Every transitive dependency pinned (Python 3.10). Regenerate with: make lock"; \
-	 /tmp/lock-venv/bin/pip freeze --all --exclude bot --exclude pip --exclude wheel) > requirements.lock
+	 /tmp/lock-venv/bin/pip freeze --all --exclude bot --exclude pip) > requirements.lock
 
 clean:
 	rm -rf build models results test-artifacts .pytest_cache
