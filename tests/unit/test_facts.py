@@ -1,6 +1,7 @@
 """Every phone number the assistant says is a recorded fact with a source."""
 
 import re
+from pathlib import Path
 from datetime import date
 from typing import Any
 
@@ -44,3 +45,21 @@ def test_recorded_numbers_are_written_the_same_way_everywhere(domain: dict[str, 
            for n in phone_numbers_in(text)
            if digits(n) in spelled and re.sub(r"\s+", " ", n) != spelled[digits(n)]]
     assert not odd, f"numbers spaced unlike bot/facts.yml: {odd}"
+
+
+def test_every_phone_number_in_the_widget_is_recorded() -> None:
+    """The widget's own texts (offline message, notes) hold numbers too."""
+    known = recorded_numbers(FACTS)
+    static = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"
+    texts = [(p.name, _visible_text(p)) for p in static.glob("*.*") if p.suffix in (".html", ".js")]
+    unknown = [(name, n) for name, text in texts
+               for n in phone_numbers_in(text) if digits(n) not in known]
+    assert texts and not unknown, f"numbers with no entry in bot/facts.yml: {unknown}"
+
+
+def _visible_text(path: Path) -> str:
+    """What a person can read: string literals of a script, text of a page."""
+    source = path.read_text(encoding="utf-8")
+    if path.suffix == ".js":
+        return "\n".join(re.findall(r"'([^'\\\n]*)'", source))
+    return re.sub(r"<[^>]+>", " ", source)
