@@ -86,7 +86,6 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     env.update(settings.rasa_environment())
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    env.setdefault("TF_DETERMINISTIC_OPS", "1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return env
 

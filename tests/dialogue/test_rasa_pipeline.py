@@ -33,7 +33,7 @@ def test_model_trains(trained_model: Path) -> None:
 
 def test_stories_pass(trained_model: Path, rasa_env: dict[str, str], tmp_path: Path) -> None:
     result = _rasa(["test", "core", "--model", str(trained_model), "--stories", "tests/stories",
-                    "--fail-on-prediction-errors", "--out", str(tmp_path)], rasa_env)
+                    "--fail-on-prediction-errors", "--no-plot", "--out", str(tmp_path)], rasa_env)
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.is_file() else ""
     assert result.returncode == 0, details[-8000:] + result.stdout[-3000:] + result.stderr[-3000:]

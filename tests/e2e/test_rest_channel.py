@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from tests.conftest import ROOT, load_yaml
 from tests.e2e.conftest import Assistant, first_text, joined
 
 pytestmark = pytest.mark.slow
@@ -81,8 +82,30 @@ def test_start_again_shows_the_menu(assistant: Assistant) -> None:
     assert any(b["title"] == "Peer groups" for r in replies for b in r.get("buttons", []))
 
 
-def test_crisis_works_without_the_action_server(assistant_without_actions: Assistant) -> None:
-    replies = assistant_without_actions.send(_sender(), "my baby isnt breathing")
-    text = joined(replies)
-    assert "999" in (first_text(replies) or "")
-    assert "safe" in text.lower()
+CRISIS_MESSAGES = {
+    "crisis_suicide": "i want to kill myself tonight",
+    "crisis_self_harm": "i keep cutting myself and cant stop",
+    "crisis_overdose": "my partner took too much gear and wont wake up",
+    "crisis_danger": "hes outside the door and says hes going to kill me",
+    "crisis_child_danger": "my baby isnt breathing",
+    "crisis_abuse_disclosure": "im 14 and my stepdad touches me",
+}
+
+
+def _escalation_texts(domain: dict, intent: str) -> list[str]:
+    """The default (nation unknown) text of every response the crisis rule utters."""
+    rules = load_yaml(ROOT / "data" / "rules" / "crisis.yml")["rules"]
+    rule = next(r for r in rules if r["steps"][0].get("intent") == intent)
+    actions = [s["action"] for s in rule["steps"] if s.get("action", "").startswith("utter_")]
+    return [next(v["text"] for v in domain["responses"][a] if "condition" not in v)
+            for a in actions]
+
+
+@pytest.mark.parametrize("intent", sorted(CRISIS_MESSAGES))
+def test_crisis_works_without_the_action_server(
+        assistant_without_actions: Assistant, domain: dict, intent: str) -> None:
+    replies = assistant_without_actions.send(_sender(), CRISIS_MESSAGES[intent])
+    texts = [r.get("text", "") for r in replies]
+    assert texts == _escalation_texts(domain, intent)
+    assert texts[-1] == "Are you safe right now?"
+    assert "999" in texts[0]
