@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m bot.launcher
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: run shell test test-fast train directory bench lock check clean browser-deps
+.PHONY: run shell test test-fast train directory bench reproducible lock check clean browser-deps
 
 run: $(STAMP) directory
 	$(LAUNCH) run
@@ -32,6 +32,11 @@ directory: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bot directory bench
 	$(PY) -m bot.safety.report
+
+# Train a second model from the same data and check both give the same intents.
+reproducible: train
+	$(LAUNCH) exec -- $(VENV)/bin/rasa train --force --out build/repro --fixed-model-name repro
+	$(PY) -m bot.model_compare "$$($(LAUNCH) model-path)" build/repro/repro.tar.gz
 
 check: $(STAMP)
 	$(LAUNCH) check

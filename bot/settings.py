@@ -41,6 +41,7 @@ class Settings:
     auth_token: str
     log_level: str
     retention_days: int
+    crisis_alert_url: str = ""
 
     def rasa_environment(self) -> dict[str, str]:
         """Variables that endpoints.yml and the action server read."""
@@ -55,6 +56,7 @@ class Settings:
             "DIRECTORY_DB": str(self.directory_db),
             "RETENTION_DAYS": str(self.retention_days),
             "LOG_LEVEL": self.log_level,
+            "CRISIS_ALERT_URL": self.crisis_alert_url,
         }
 
 
@@ -90,6 +92,7 @@ def _parse(values: Mapping[str, str]) -> Settings:
         auth_token=get("AUTH_TOKEN", ""),
         log_level=_choice("LOG_LEVEL", get("LOG_LEVEL", "INFO").upper(), LOG_LEVELS),
         retention_days=_int("RETENTION_DAYS", get("RETENTION_DAYS", "30"), 1, 3650),
+        crisis_alert_url=_optional_http_url("CRISIS_ALERT_URL", get("CRISIS_ALERT_URL", "")),
     )
 
 
@@ -134,6 +137,10 @@ def _int(name: str, raw: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise SettingsError(f"{name}: {number} is outside {low}-{high}")
     return number
+
+
+def _optional_http_url(name: str, raw: str) -> str:
+    return _http_url(name, raw) if raw else ""
 
 
 def _http_url(name: str, raw: str) -> str:

@@ -4,6 +4,7 @@
 - User text is stored redacted (postcode district only, no emails or phones).
 - "Forget this conversation" deletes every stored event of that conversation.
 - Events older than RETENTION_DAYS are deleted at start-up.
+- With CRISIS_ALERT_URL set, a crisis message sends staff an alert without its text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 
 from bot.privacy import asked_to_forget, redact_event
+from bot.crisis_alert import crisis_alerts, send_in_background
 
 logger = logging.getLogger(__name__)
 SECONDS_PER_DAY = 86_400
@@ -58,8 +60,16 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     def _additional_events(
         self, session: Any, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
-        for event in super()._additional_events(session, tracker):
+        new_events = list(super()._additional_events(session, tracker))
+        self._alert_staff(tracker.sender_id, [event.as_dict() for event in new_events])
+        for event in new_events:
             yield Event.from_parameters(redact_event(event.as_dict())) or event
+
+    @staticmethod
+    def _alert_staff(sender_id: str, new_events: list[dict[str, Any]]) -> None:
+        url = os.environ.get("CRISIS_ALERT_URL", "")
+        if url:
+            send_in_background(url, crisis_alerts(sender_id, new_events))
 
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import threading
+import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -70,12 +73,48 @@ def action_server(rasa_env: dict[str, str], directory_db: Path,
     _stop(process)
 
 
+@dataclass
+class AlertInbox:
+    """A stand-in for the staff alert endpoint: keeps every JSON body it receives."""
+    url: str = ""
+    received: list[dict] = field(default_factory=list)
+
+    def wait_for(self, conversation_id: str, seconds: float = 10) -> list[dict]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = [a for a in self.received if a.get("conversation_id") == conversation_id]
+            if found:
+                return found
+            time.sleep(0.1)
+        return []
+
+
+@pytest.fixture(scope="session")
+def alert_inbox() -> Iterator[AlertInbox]:
+    inbox = AlertInbox()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            inbox.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    inbox.url = f"http://127.0.0.1:{server.server_address[1]}/alerts"
+    yield inbox
+    server.shutdown()
+
+
 def _assistant(model: Path, rasa_env: dict[str, str], action_url: str,
-               folder: Path) -> Iterator[Assistant]:
+               folder: Path, extra_env: Optional[dict[str, str]] = None) -> Iterator[Assistant]:
     port = free_port()
     tracker_db = folder / "tracker.db"
     env = {**rasa_env, "ACTION_SERVER_URL": action_url,
-           "TRACKER_STORE_URL": f"sqlite:///{tracker_db}"}
+           "TRACKER_STORE_URL": f"sqlite:///{tracker_db}", **(extra_env or {})}
     log = folder / "rasa.log"
     process = _start([str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
                       "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
@@ -100,11 +139,16 @@ def assistant(trained_model: Path, rasa_env: dict[str, str], action_server: str,
 
 @pytest.fixture(scope="session")
 def assistant_without_actions(trained_model: Path, rasa_env: dict[str, str],
+                              alert_inbox: AlertInbox,
                               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
-    """A Rasa server whose action server URL points at a port nobody listens on."""
+    """A Rasa server whose action server URL points at a port nobody listens on.
+
+    Its staff alerts go to `alert_inbox`.
+    """
     dead = f"http://127.0.0.1:{free_port()}/webhook"
     yield from _assistant(trained_model, rasa_env, dead,
-                          tmp_path_factory.mktemp("assistant_no_actions"))
+                          tmp_path_factory.mktemp("assistant_no_actions"),
+                          {"CRISIS_ALERT_URL": alert_inbox.url})
 
 
 def texts(replies: list[dict]) -> list[str]:

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.conftest import ROOT, load_yaml
-from tests.e2e.conftest import Assistant, first_text, joined
+from tests.e2e.conftest import AlertInbox, Assistant, first_text, joined
 
 pytestmark = pytest.mark.slow
 
@@ -109,3 +109,13 @@ def test_crisis_works_without_the_action_server(
     assert texts == _escalation_texts(domain, intent)
     assert texts[-1] == "Are you safe right now?"
     assert "999" in texts[0]
+
+
+def test_a_crisis_alerts_staff_without_the_message(
+        assistant_without_actions: Assistant, alert_inbox: AlertInbox) -> None:
+    sender = _sender()
+    assistant_without_actions.send(sender, "hello")
+    assistant_without_actions.send(sender, CRISIS_MESSAGES["crisis_overdose"])
+    alerts = alert_inbox.wait_for(sender)
+    assert [(a["crisis_kind"], sorted(a)) for a in alerts] == [
+        ("overdose", ["conversation_id", "crisis_kind", "time"])]
