@@ -21,8 +21,8 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine.url import make_url
 
-from bot.privacy import asked_to_forget, redact_event
 from bot.crisis_alert import crisis_alerts, send_in_background
+from bot.privacy import asked_to_forget, redact_event
 
 logger = logging.getLogger(__name__)
 SECONDS_PER_DAY = 86_400
