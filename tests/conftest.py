@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -17,6 +23,12 @@ ROOT = PROJECT_ROOT
 
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def run_rasa(args: list[str], env: dict[str, str], timeout: int = 1800) -> subprocess.CompletedProcess:
+    """Run the venv's `rasa` command in the project root, capturing its output."""
+    return subprocess.run([str(launcher.VENV_BIN / "rasa"), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +75,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     order = {"dialogue": 1, "e2e": 2}
     items.sort(key=lambda item: next(
         (rank for part, rank in order.items() if f"{os.sep}{part}{os.sep}" in str(item.fspath)), 0))
+
+
+@dataclass
+class AlertInbox:
+    """A stand-in for the staff alert endpoint: keeps every JSON body it receives."""
+    url: str = ""
+    received: list[dict] = field(default_factory=list)
+
+    def wait_for(self, conversation_id: str, seconds: float = 10) -> list[dict]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = [a for a in self.received if a.get("conversation_id") == conversation_id]
+            if found:
+                return found
+            time.sleep(0.1)
+        return []
+
+
+@pytest.fixture(scope="session")
+def alert_inbox() -> Iterator[AlertInbox]:
+    inbox = AlertInbox()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            inbox.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    inbox.url = f"http://127.0.0.1:{server.server_address[1]}/alerts"
+    yield inbox
+    server.shutdown()

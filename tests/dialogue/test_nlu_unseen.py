@@ -8,13 +8,11 @@ saved in test-artifacts/; the floor below is what the current model must keep.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from bot.launcher import VENV_BIN
-from tests.conftest import ROOT, load_yaml
+from tests.conftest import ROOT, load_yaml, run_rasa
 
 pytestmark = pytest.mark.slow
 
@@ -43,10 +41,8 @@ def test_held_out_messages_are_not_in_the_training_data() -> None:
 @pytest.fixture(scope="module")
 def intent_report(trained_model: Path, rasa_env: dict[str, str], tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("nlu-unseen")
-    result = subprocess.run(
-        [str(VENV_BIN / "rasa"), "test", "nlu", "--model", str(trained_model),
-         "--nlu", str(UNSEEN), "--no-plot", "--out", str(out)],
-        cwd=ROOT, env=rasa_env, capture_output=True, text=True, timeout=1200)
+    result = run_rasa(["test", "nlu", "--model", str(trained_model), "--nlu", str(UNSEEN),
+                       "--no-plot", "--out", str(out)], rasa_env, timeout=1200)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     report = json.loads((out / "intent_report.json").read_text())
     errors = json.loads((out / "intent_errors.json").read_text())

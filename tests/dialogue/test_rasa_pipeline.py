@@ -6,24 +6,17 @@ between rules and stories.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from bot.launcher import VENV_BIN
-from tests.conftest import ROOT
+from tests.conftest import run_rasa
 
 pytestmark = pytest.mark.slow
 
 
-def _rasa(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VENV_BIN / "rasa"), *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=1800)
-
-
 def test_data_validates_without_errors_or_warnings(rasa_env: dict[str, str]) -> None:
-    result = _rasa(["data", "validate", "--fail-on-warnings"], rasa_env)
+    result = run_rasa(["data", "validate", "--fail-on-warnings"], rasa_env)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-6000:]
 
 
@@ -32,7 +25,7 @@ def test_model_trains(trained_model: Path) -> None:
 
 
 def test_stories_pass(trained_model: Path, rasa_env: dict[str, str], tmp_path: Path) -> None:
-    result = _rasa(["test", "core", "--model", str(trained_model), "--stories", "tests/stories",
+    result = run_rasa(["test", "core", "--model", str(trained_model), "--stories", "tests/stories",
                     "--fail-on-prediction-errors", "--no-plot", "--out", str(tmp_path)], rasa_env)
     failed = tmp_path / "failed_test_stories.yml"
     details = failed.read_text() if failed.is_file() else ""

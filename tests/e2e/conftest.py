@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import threading
-import time
 import urllib.request
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
 import pytest
 
 from bot.launcher import VENV_BIN, wait_for_http
-from tests.conftest import ROOT
+from tests.conftest import ROOT, AlertInbox
 
 SERVER_START_SECONDS = 240
 
@@ -71,42 +68,6 @@ def action_server(rasa_env: dict[str, str], directory_db: Path,
         pytest.fail(f"action server did not start: {error}\n{_log_tail(log)}")
     yield f"http://127.0.0.1:{port}/webhook"
     _stop(process)
-
-
-@dataclass
-class AlertInbox:
-    """A stand-in for the staff alert endpoint: keeps every JSON body it receives."""
-    url: str = ""
-    received: list[dict] = field(default_factory=list)
-
-    def wait_for(self, conversation_id: str, seconds: float = 10) -> list[dict]:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            found = [a for a in self.received if a.get("conversation_id") == conversation_id]
-            if found:
-                return found
-            time.sleep(0.1)
-        return []
-
-
-@pytest.fixture(scope="session")
-def alert_inbox() -> Iterator[AlertInbox]:
-    inbox = AlertInbox()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            inbox.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    inbox.url = f"http://127.0.0.1:{server.server_address[1]}/alerts"
-    yield inbox
-    server.shutdown()
 
 
 def _assistant(model: Path, rasa_env: dict[str, str], action_url: str,

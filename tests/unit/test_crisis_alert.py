@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -17,6 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.crisis_alert import crisis_alerts, post
 from bot.settings import SettingsError, load_settings
 from bot.tracker_store import PrivateSQLTrackerStore
+from tests.conftest import AlertInbox
 
 CRISIS_TEXT = "i want to kill myself tonight, i live at 12 Oak Road LS6 1AA"
 
@@ -39,34 +37,10 @@ def test_no_alert_for_everyday_messages_check_ins_or_bot_events() -> None:
     assert crisis_alerts("conv-1", events) == []
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[dict] = []
-    arrived = threading.Event()
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
-        self.send_response(204)
-        self.end_headers()
-        type(self).arrived.set()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture()
-def receiver() -> Iterator[str]:
-    _Receiver.received = []
-    _Receiver.arrived = threading.Event()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/alert"
-    server.shutdown()
-
-
-def test_post_delivers_json(receiver: str) -> None:
-    assert post(receiver, {"conversation_id": "c", "crisis_kind": "overdose", "time": "t"})
-    assert _Receiver.received == [{"conversation_id": "c", "crisis_kind": "overdose", "time": "t"}]
+def test_post_delivers_json(alert_inbox: AlertInbox) -> None:
+    assert post(alert_inbox.url, {"conversation_id": "c-post", "crisis_kind": "overdose", "time": "t"})
+    assert alert_inbox.wait_for("c-post") == [
+        {"conversation_id": "c-post", "crisis_kind": "overdose", "time": "t"}]
 
 
 def test_a_dead_endpoint_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
@@ -75,18 +49,18 @@ def test_a_dead_endpoint_is_logged_not_raised(caplog: pytest.LogCaptureFixture) 
 
 
 def test_saving_a_crisis_message_alerts_staff_without_its_text(
-        receiver: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CRISIS_ALERT_URL", receiver)
+        alert_inbox: AlertInbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CRISIS_ALERT_URL", alert_inbox.url)
     store = PrivateSQLTrackerStore(Domain.empty(), host=f"sqlite:///{tmp_path / 'tracker.db'}")
     message = UserUttered(CRISIS_TEXT, {"name": "crisis_suicide", "confidence": 1.0})
     tracker = DialogueStateTracker.from_events("conv-9", [message])
     asyncio.run(store.save(tracker))
-    assert _Receiver.arrived.wait(5)
-    (alert,) = _Receiver.received
+    (alert,) = alert_inbox.wait_for("conv-9")
     assert set(alert) == {"conversation_id", "crisis_kind", "time"}
     assert alert["conversation_id"] == "conv-9" and alert["crisis_kind"] == "suicide"
     asyncio.run(store.save(tracker))  # saving again adds no new event, so no second alert
-    assert len(_Receiver.received) == 1
+    time.sleep(0.5)
+    assert len(alert_inbox.wait_for("conv-9")) == 1
 
 
 def test_alerts_are_off_by_default(tmp_path: Path) -> None:
