@@ -40,9 +40,9 @@ def crisis_alerts(sender_id: str, events: Iterable[Mapping[str, Any]]) -> list[d
 
 
 def _iso_time(timestamp: Any) -> str:
-    when = datetime.fromtimestamp(float(timestamp), timezone.utc) if timestamp else \
-        datetime.now(timezone.utc)
-    return when.isoformat(timespec="seconds")
+    if not timestamp:
+        return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(float(timestamp), timezone.utc).isoformat(timespec="seconds")
 
 
 def post(url: str, alert: Mapping[str, str]) -> bool:
