@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m bot.launcher
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: run shell test test-fast train directory bench reproducible lock check clean browser-deps
+.PHONY: run shell test test-fast validate train directory bench reproducible lock check clean browser-deps
 
 run: $(STAMP) directory
 	$(LAUNCH) run
@@ -22,6 +22,10 @@ test: $(STAMP) browser-deps directory
 # Unit, lint and action tests only: no training, no servers.
 test-fast: $(STAMP) directory
 	$(PY) -m pytest -m "not slow"
+
+# Check data/, domain.yml and config.yml with warnings as errors; trains nothing.
+validate: $(STAMP)
+	$(LAUNCH) exec -- $(VENV)/bin/rasa data validate --fail-on-warnings
 
 train: $(STAMP)
 	$(LAUNCH) train

@@ -5,7 +5,8 @@
 - validate_service_search_form: reads the kind of help and the place; stores
   only a postcode district or a town (never a full postcode) and the nation.
 - action_search_services / action_show_more_services: 3 results per message
-  page, local first, then services that work anywhere.
+  page, local first, then services that work anywhere. Cards are grouped by
+  where they work, each group under a heading true of every card in it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.directory.categories import match_audience, match_category
-from bot.directory.format import service_card
+from bot.directory.format import group_by_coverage, group_heading, service_card
 from bot.directory.locations import resolve_place
 from bot.directory.messages import message
 from bot.directory.schema import CATEGORIES, NATION_LABELS, NATIONS
@@ -186,7 +187,9 @@ class ValidateServiceSearchForm(FormValidationAction):
 
 
 def _run_search(dispatcher: CollectingDispatcher, tracker: Tracker, offset: int) -> Optional[SearchResults]:
-    """Search, or tell the person kindly that the list cannot be read and log why for staff."""
+    """Search, or tell the person kindly that the list cannot be read and log why for staff.
+
+    The place is resolved once, here; the results say whether it was found."""
     category = tracker.get_slot("help_category")
     if category not in CATEGORIES:
         say(dispatcher, "help_category_not_understood")
@@ -212,22 +215,18 @@ def _run_search(dispatcher: CollectingDispatcher, tracker: Tracker, offset: int)
 
 
 def _show(dispatcher: CollectingDispatcher, results: SearchResults) -> None:
-    for item in results.items:
-        dispatcher.utter_message(text=service_card(item))
-    say(dispatcher, "services_next_more" if results.has_more else "services_next")
-
-
-def _intro(dispatcher: CollectingDispatcher, results: SearchResults, place_found: bool) -> None:
-    if place_found and results.local_found:
-        say(dispatcher, "services_near", place=results.place_label)
-    elif place_found:
+    """The cards, grouped by where they work, each group under its own heading."""
+    if results.place_found and not results.local_found and results.offset == 0:
         say(dispatcher, "services_none_near", place=results.place_label)
-    elif results.nation:
-        say(dispatcher, "services_nation", nation_name=NATION_LABELS[results.nation])
-    else:
-        say(dispatcher, "services_anywhere")
-    if results.fallback_categories:
-        say(dispatcher, "services_related")
+    related_said = False
+    for group in group_by_coverage(results.items):
+        if results.fallback_categories and group.coverage[0] != "local" and not related_said:
+            say(dispatcher, "services_related")  # the national part is a related kind of help
+            related_said = True
+        dispatcher.utter_message(**group_heading(group, results.place_label))
+        for item in group.items:
+            dispatcher.utter_message(text=service_card(item))
+    say(dispatcher, "services_next_more" if results.has_more else "services_next")
 
 
 class ActionSearchServices(Action):
@@ -243,8 +242,6 @@ class ActionSearchServices(Action):
             say(dispatcher, "directory_helplines")
             say(dispatcher, "services_next")
             return [SlotSet(OFFSET_SLOT, 0.0)]
-        place = resolve_place(tracker.get_slot("location") or ANYWHERE)
-        _intro(dispatcher, results, place.found)
         _show(dispatcher, results)
         return [SlotSet(OFFSET_SLOT, float(len(results.items)))]
 
@@ -263,6 +260,5 @@ class ActionShowMoreServices(Action):
             say(dispatcher, "services_no_more")
             say(dispatcher, "services_next")
             return []
-        say(dispatcher, "services_more_intro")
         _show(dispatcher, results)
         return [SlotSet(OFFSET_SLOT, float(offset + len(results.items)))]

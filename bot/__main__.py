@@ -1,6 +1,7 @@
 """Staff commands: `python -m bot <group> ...`.
 
   python -m bot directory build|validate|stats|export|stale|find|bench
+  python -m bot lint "draft text"    banned words and reading grade of one draft response
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import sys
 from typing import Optional, Sequence
 
-USAGE = "usage: python -m bot directory {build,validate,stats,export,stale,find,bench} ..."
+USAGE = ("usage: python -m bot directory {build,validate,stats,export,stale,find,bench} ...\n"
+         '       python -m bot lint "draft text"')
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -20,6 +22,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if group == "directory":
         from bot.directory.cli import main as directory_main
         return directory_main(rest)
+    if group == "lint":
+        from bot.lint_cli import main as lint_main
+        return lint_main(rest)
     print(f"unknown command group {group!r}\n{USAGE}", file=sys.stderr)
     return 2
 

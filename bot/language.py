@@ -64,6 +64,16 @@ def reading_grade(text: str, rules: LanguageRules | None = None) -> float:
     return float(textstat.flesch_kincaid_grade(scoring_text(text, rules)))
 
 
+def sentences(text: str) -> list[str]:
+    """The text split where the length limit splits it: after . ! ? and at line breaks."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
 def longest_sentence(text: str) -> int:
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
-    return max((len(s.split()) for s in sentences), default=0)
+    return max((len(s.split()) for s in sentences(text)), default=0)
+
+
+def hard_words(text: str, min_syllables: int = 3) -> list[str]:
+    """Words of `min_syllables` or more, which push the Flesch-Kincaid grade up most."""
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*", text)
+    return list(dict.fromkeys(w for w in words if textstat.syllable_count(w) >= min_syllables))

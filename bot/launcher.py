@@ -20,12 +20,12 @@ import urllib.request
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from bot.settings import PROJECT_ROOT, Settings, SettingsError, load_settings
+from bot.settings import LOOPBACK, PROJECT_ROOT, Settings, SettingsError, load_settings
 
 MODELS_DIR = PROJECT_ROOT / "models"
 # What a trained model depends on: a change to any of these retrains.
 MODEL_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories", "data/rules",
-                "bot/nlu", "bot/safety")
+                "bot/nlu", "bot/safety", "bot/topics.yml")
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -94,25 +94,69 @@ def _rasa(args: Sequence[str], env: dict[str, str]) -> None:
     subprocess.run([str(VENV_BIN / "rasa"), *args], check=True, cwd=PROJECT_ROOT, env=env)
 
 
+# Shown to staff, not to tests: `run` and `shell` hide third-party warnings and
+# TensorFlow's C++ log lines; `exec` and `train` (used by the tests) keep them.
+QUIET_WARNINGS = ("ignore::DeprecationWarning,ignore::PendingDeprecationWarning,"
+                  "ignore::FutureWarning,ignore::UserWarning")
+
+
+def quiet_env(env: dict[str, str]) -> dict[str, str]:
+    quiet = dict(env)
+    quiet.setdefault("PYTHONWARNINGS", QUIET_WARNINGS)
+    quiet.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # C++ errors only
+    return quiet
+
+
+def quiet_rasa(*args: str) -> list[str]:
+    """`rasa ARGS` through bot.quiet, which also hides warnings Rasa re-enables."""
+    return [str(VENV_BIN / "python"), "-m", "bot.quiet", str(VENV_BIN / "rasa"), *args]
+
+
+def action_server_command(settings: Settings) -> tuple[list[str], dict[str, str]]:
+    """The command and extra environment; rasa_sdk reads its interface from SANIC_HOST."""
+    return (quiet_rasa("run", "actions", "--actions", "actions", "--port", str(settings.action_port)),
+            {"SANIC_HOST": settings.action_bind_host})
+
+
+def rasa_server_command(settings: Settings, model: Path) -> list[str]:
+    args = quiet_rasa("run", "--model", str(model), "--interface", settings.bind_host,
+                      "--port", str(settings.rasa_port), "--cors", settings.widget_origin,
+                      "--credentials", "credentials.yml", "--endpoints", "endpoints.yml")
+    if settings.auth_token:
+        args += ["--enable-api", "--auth-token", settings.auth_token]
+    return args
+
+
+def shell_command(model: Path) -> list[str]:
+    """The staff shell's own server listens on this machine only."""
+    return quiet_rasa("shell", "--model", str(model), "--endpoints", "endpoints.yml",
+                      "--interface", LOOPBACK)
+
+
+def widget_server_command(settings: Settings) -> list[str]:
+    return [str(VENV_BIN / "python"), "-m", "bot.web.server", "--host", settings.bind_host,
+            "--port", str(settings.widget_port),
+            "--rasa-url", f"http://{local_host(settings.bind_host)}:{settings.rasa_port}"]
+
+
+def local_host(bind_host: str) -> str:
+    """Where this machine reaches a server bound to bind_host (for URLs)."""
+    if bind_host in ("0.0.0.0", "::"):
+        return LOOPBACK
+    return f"[{bind_host}]" if ":" in bind_host else bind_host
+
+
 def start_action_server(settings: Settings, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-         "--port", str(settings.action_port)], cwd=PROJECT_ROOT, env=env)
+    args, extra = action_server_command(settings)
+    return subprocess.Popen(args, cwd=PROJECT_ROOT, env={**env, **extra})
 
 
 def start_rasa_server(settings: Settings, env: dict[str, str], model: Path) -> subprocess.Popen:
-    args = [str(VENV_BIN / "rasa"), "run", "--model", str(model),
-            "--port", str(settings.rasa_port), "--cors", settings.widget_origin,
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
-    if settings.auth_token:
-        args += ["--enable-api", "--auth-token", settings.auth_token]
-    return subprocess.Popen(args, cwd=PROJECT_ROOT, env=env)
+    return subprocess.Popen(rasa_server_command(settings, model), cwd=PROJECT_ROOT, env=env)
 
 
 def start_widget_server(settings: Settings, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "bot.web.server", "--port", str(settings.widget_port),
-         "--rasa-url", f"http://127.0.0.1:{settings.rasa_port}"], cwd=PROJECT_ROOT, env=env)
+    return subprocess.Popen(widget_server_command(settings), cwd=PROJECT_ROOT, env=env)
 
 
 def wait_for_http(url: str, timeout: float, process: Optional[subprocess.Popen] = None) -> None:
@@ -144,13 +188,15 @@ def run(settings: Settings) -> int:
     env = rasa_env(settings)
     ensure_directory(settings)
     model = ensure_model(env)
+    env = quiet_env(env)
+    host = local_host(settings.bind_host)
     processes = [start_action_server(settings, env)]
     try:
         processes.append(start_rasa_server(settings, env, model))
         processes.append(start_widget_server(settings, env))
-        wait_for_http(f"http://127.0.0.1:{settings.rasa_port}/", 180, processes[1])
-        print(f"\nThe assistant is running.\n  Chat in a browser: http://127.0.0.1:{settings.widget_port}/"
-              f"\n  REST channel: http://127.0.0.1:{settings.rasa_port}/webhooks/rest/webhook"
+        wait_for_http(f"http://{host}:{settings.rasa_port}/", 180, processes[1])
+        print(f"\nThe assistant is running.\n  Chat in a browser: http://{host}:{settings.widget_port}/"
+              f"\n  REST channel: http://{host}:{settings.rasa_port}/webhooks/rest/webhook"
               "\nPress Ctrl+C to stop.")
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(p.poll() is None for p in processes):
@@ -166,11 +212,12 @@ def shell(settings: Settings) -> int:
     env = rasa_env(settings)
     ensure_directory(settings)
     model = ensure_model(env)
+    env = quiet_env(env)
     actions = start_action_server(settings, env)
     try:
-        wait_for_http(f"http://127.0.0.1:{settings.action_port}/health", 60, actions)
-        return subprocess.call([str(VENV_BIN / "rasa"), "shell", "--model", str(model),
-                                "--endpoints", "endpoints.yml"], cwd=PROJECT_ROOT, env=env)
+        wait_for_http(f"http://{local_host(settings.action_bind_host)}:{settings.action_port}/health",
+                      60, actions)
+        return subprocess.call(shell_command(model), cwd=PROJECT_ROOT, env=env)
     finally:
         _stop([actions])
 

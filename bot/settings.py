@@ -7,6 +7,7 @@ so start-up can stop with that line and nothing else.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 NATIONS = ("england", "wales", "scotland", "northern_ireland")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TRACKER_DIALECTS = ("sqlite", "postgresql")
+LOOPBACK = "127.0.0.1"
 
 
 class SettingsError(ValueError):
@@ -42,6 +44,8 @@ class Settings:
     log_level: str
     retention_days: int
     crisis_alert_url: str = ""
+    bind_host: str = LOOPBACK           # the Rasa server and the widget server listen here
+    action_bind_host: str = LOOPBACK    # the action server: only the Rasa server may call it
 
     def rasa_environment(self) -> dict[str, str]:
         """Variables that endpoints.yml and the action server read."""
@@ -93,6 +97,8 @@ def _parse(values: Mapping[str, str]) -> Settings:
         log_level=_choice("LOG_LEVEL", get("LOG_LEVEL", "INFO").upper(), LOG_LEVELS),
         retention_days=_int("RETENTION_DAYS", get("RETENTION_DAYS", "30"), 1, 3650),
         crisis_alert_url=_optional_http_url("CRISIS_ALERT_URL", get("CRISIS_ALERT_URL", "")),
+        bind_host=_ip_address("BIND_HOST", get("BIND_HOST", LOOPBACK)),
+        action_bind_host=_ip_address("ACTION_BIND_HOST", get("ACTION_BIND_HOST", LOOPBACK)),
     )
 
 
@@ -137,6 +143,14 @@ def _int(name: str, raw: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise SettingsError(f"{name}: {number} is outside {low}-{high}")
     return number
+
+
+def _ip_address(name: str, raw: str) -> str:
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        raise SettingsError(f"{name}: '{raw}' is not an IP address; use 127.0.0.1 (this machine only) "
+                            "or the address of one network interface") from None
 
 
 def _optional_http_url(name: str, raw: str) -> str:

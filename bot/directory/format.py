@@ -1,9 +1,13 @@
-"""Plain-text cards for search results: one chat bubble per service."""
+"""Plain-text cards for search results: one chat bubble per service, under a
+heading that is true of every card below it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, Iterable, Optional
 
+from bot.directory.messages import message
 from bot.directory.schema import NATION_LABELS, REFERRAL_TEXT
 from bot.directory.search import ServiceItem
 
@@ -19,13 +23,54 @@ def distance_text(distance_km: float) -> str:
     return f"About {round(miles)} mile{'s' if round(miles) != 1 else ''} away"
 
 
-def where_text(item: ServiceItem) -> str:
+Coverage = tuple[str, tuple[str, ...]]  # ("local" | "nation" | "uk", nations)
+
+
+def coverage(item: ServiceItem) -> Coverage:
+    """Where a service works, as its card says it: near the place, in some nations, or the UK."""
     if item.scope == "local" and item.distance_km is not None:
-        area = f" ({item.area_name})" if item.area_name else ""
-        return f"{distance_text(item.distance_km)}{area}."
+        return "local", ()
     if item.scope == "nation" and item.nations:
-        return f"For people in {_and_list([NATION_LABELS[n] for n in item.nations])}."
+        return "nation", item.nations
+    return "uk", ()
+
+
+def where_text(item: ServiceItem) -> str:
+    scope, nations = coverage(item)
+    if scope == "local":
+        area = f" ({item.area_name})" if item.area_name else ""
+        return f"{distance_text(item.distance_km or 0.0)}{area}."
+    if scope == "nation":
+        return f"For people in {nations_text(nations)}."
     return "Works anywhere in the UK."
+
+
+def nations_text(nations: Iterable[str]) -> str:
+    return _and_list([NATION_LABELS[n] for n in nations])
+
+
+@dataclass(frozen=True)
+class CardGroup:
+    coverage: Coverage
+    items: tuple[ServiceItem, ...]
+
+
+def group_by_coverage(items: Iterable[ServiceItem]) -> list[CardGroup]:
+    """Cards that work in the same area go together, groups in the order they first appear."""
+    groups: dict[Coverage, list[ServiceItem]] = {}
+    for item in items:
+        groups.setdefault(coverage(item), []).append(item)
+    return [CardGroup(key, tuple(members)) for key, members in groups.items()]
+
+
+def group_heading(group: CardGroup, place_label: Optional[str]) -> dict[str, Any]:
+    """The message to show above a group (bot/directory/messages.yml)."""
+    scope, nations = group.coverage
+    if scope == "local":
+        return message("services_near", place=place_label or "you")
+    if scope == "nation":
+        return message("services_nation", nation_name=nations_text(nations))
+    return message("services_anywhere")
 
 
 def _and_list(words: list[str]) -> str:

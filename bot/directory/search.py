@@ -94,6 +94,7 @@ class SearchResults:
     place_label: Optional[str]
     nation: Optional[str]
     fallback_categories: tuple[str, ...]   # related kinds of help used for the national part
+    place_found: bool = False       # the place was found on the map (so "near" can be said)
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def search(db: Db, category: str, audience: Optional[str] = None,
         category=category, audience=audience, place_label=place.label if place else None,
         nation=nations[0] if nations else None,
         fallback_categories=tuple(c for c in used if c != category),
+        place_found=bool(place and place.found),
     )
 
 

@@ -26,6 +26,13 @@ URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 PLAIN_KINDS = {"text", "id", "ref"}  # references are checked once all ids are known
 TIME = re.compile(r"^(\d{2}):(\d{2})$")
 MAX_RADIUS_KM = 1000.0
+# Made-up services (tests, timing) are named "Example ..."; only they may use a
+# placeholder source address or leave out the audience.
+MADE_UP_NAME = re.compile(r"^Example\b")
+PLACEHOLDER_HOSTS = {"example.com", "example.org", "example.net", "example.co.uk", "example.org.uk",
+                     "localhost", "domain.com", "yourdomain.com", "website.com"}
+PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".local")
+PLACEHOLDER_WORDS = re.compile(r"(?:^|[.-])(?:placeholder|changeme|todo|tbc|tbd|xxx+)(?:[.-]|$)")
 
 Row = dict[str, str]
 
@@ -171,6 +178,8 @@ def _check_row(table: Table, row_no: int, row: Row, seen: dict[str, int], today:
         if column.kind in PLAIN_KINDS:
             continue
         reason = _value_problem(column, value, row, today)
+        if not reason and column.name == "source_url" and not is_made_up(row):
+            reason = _placeholder_problem(value)
         if reason:
             err(column.name, reason)
     row_id = row.get("id", "")
@@ -210,6 +219,34 @@ def _value_problem(column: Column, value: str, row: Row, today: date) -> Optiona
     if kind == "postcode" and not POSTCODE_OR_DISTRICT.match(value):
         return f"'{value}' is not a UK postcode"
     return None
+
+
+def is_made_up(row: Row) -> bool:
+    """A made-up service for tests or timing: its name starts with "Example"."""
+    return bool(MADE_UP_NAME.match(row.get("name", "")))
+
+
+def placeholder_host(url: str) -> Optional[str]:
+    """The host of `url` when it is an example or placeholder domain, else None."""
+    host = re.sub(r"^https?://", "", url.strip(), flags=re.IGNORECASE)
+    host = re.split(r"[/?#:]", host, maxsplit=1)[0].lower().rstrip(".")
+    if not host:
+        return None
+    if any(host == h or host.endswith("." + h) for h in PLACEHOLDER_HOSTS):
+        return host
+    if host.endswith(PLACEHOLDER_SUFFIXES) or PLACEHOLDER_WORDS.search(host):
+        return host
+    if re.fullmatch(r"[\d.]+", host):
+        return host  # a bare IP address is nobody's public page
+    return None
+
+
+def _placeholder_problem(value: str) -> Optional[str]:
+    host = placeholder_host(value)
+    if host is None:
+        return None
+    return (f"'{value}' is on a placeholder domain ({host}); give the public page the "
+            "facts were checked on (only made-up services named 'Example ...' may use one)")
 
 
 def _split_list(value: str) -> list[str]:
@@ -321,11 +358,14 @@ def _check_references(tables: SourceTables, ids: dict[str, dict[str, int]]) -> l
 
 def _check_cross_table(tables: SourceTables, ids: dict[str, dict[str, int]],
                        outcodes: Optional[Mapping[str, tuple[float, float]]]) -> list[ValidationError]:
-    """Every active service must be findable: a category, an area, and a place for local areas."""
+    """Every active service must be findable: a category, an audience, an area, and a place for
+    local areas."""
     errors = []
     terms = {r.get("id"): r.get("vocabulary") for _, r in _numbered(tables.rows["taxonomy_terms"])}
     categorised = {r.get("service_id") for _, r in _numbered(tables.rows["service_taxonomy"])
                    if terms.get(r.get("taxonomy_term_id")) == "category"}
+    for_someone = {r.get("service_id") for _, r in _numbered(tables.rows["service_taxonomy"])
+                   if terms.get(r.get("taxonomy_term_id")) == "audience"}
     with_area = {r.get("service_id") for _, r in _numbered(tables.rows["service_areas"])}
     locations = {r.get("id", ""): r for _, r in _numbered(tables.rows["locations"])}
     located = {r.get("service_id") for _, r in _numbered(tables.rows["service_at_locations"])
@@ -342,6 +382,11 @@ def _check_cross_table(tables: SourceTables, ids: dict[str, dict[str, int]],
             errors.append(ValidationError("services.csv", row_no, "id",
                                           f"service '{service_id}' has no row in service_areas.csv, "
                                           "so nobody could find it"))
+        if service_id not in for_someone and not is_made_up(row):
+            errors.append(ValidationError("services.csv", row_no, "id",
+                                          f"service '{service_id}' has no audience in service_taxonomy.csv "
+                                          "(for example parents, mothers, fathers or anyone), so it cannot "
+                                          "be matched to who is asking"))
     for row_no, row in _numbered(tables.rows["service_areas"]):
         if row.get("scope") == "local" and row.get("service_id") in ids["services"] \
                 and row.get("service_id") not in located:

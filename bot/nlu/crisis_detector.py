@@ -1,16 +1,23 @@
 """Rasa graph component: the crisis detector from `bot.safety` on every message.
 
-It runs last in the NLU pipeline. When `bot.safety.detect` finds a crisis it
-sets the intent to `crisis_<most severe kind>` with confidence 1.0, whatever
-DIET thought, and keeps DIET's ranking after it. A message with only past or
-negated crisis words gets `crisis_checkin`, but only when DIET found nothing
-more useful (a greeting, yes/no, thanks, out of scope or a fallback), so a real
-question still gets its answer.
+It runs last in the NLU pipeline, on the whole message (also when the NLU saw
+only the first part of a very long one, see `bot.nlu.message_cap`).
+
+1. When `bot.safety.detect` finds a crisis it sets the intent to
+   `crisis_<most severe kind>` with confidence 1.0, whatever the classifier
+   thought, and keeps the classifier's ranking after it.
+2. Otherwise, when the message carries risk-adjacent signals (means, a plan or
+   a time, a goodbye; a child not responding) and the classifier was unsure,
+   or the signals are strong, it sets `crisis_check_child` or
+   `crisis_check_self`: the assistant then asks a direct, kind safety question
+   instead of guessing a topic (`bot.safety.signals`).
+3. A message with only past or negated crisis words gets `crisis_checkin`, but
+   only when the classifier found nothing more useful (a greeting, yes/no,
+   thanks, out of scope or a fallback), so a real question still gets its answer.
 """
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,19 +28,23 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.message_cap import FULL_TEXT_KEY
+from bot.nlu.payloads import is_payload
 from bot.safety import Detection, detect
+from bot.safety.signals import safety_question
 
 logger = logging.getLogger(__name__)
 
 CRISIS_KEY = "crisis"
 CHECKIN_INTENT = "crisis_checkin"
-# DIET intents that carry no question of their own: a past/negated crisis mention
-# with one of these gets the gentle check-in instead.
+SAFETY_CHECK_INTENTS = {"child": "crisis_check_child", "self": "crisis_check_self"}
+FALLBACK_INTENT = "nlu_fallback"
+# Intents that carry no question of their own: a past/negated crisis mention
+# with one of these gets the gentle check-in instead, and with one of these the
+# message counts as unsure for the safety question.
 LOW_INFORMATION_INTENTS = frozenset(
     {"nlu_fallback", "greet", "affirm", "deny", "out_of_scope", "thanks"}
 )
-# A button payload such as /main_menu or /find_service{"audience":"fathers"}.
-_PAYLOAD = re.compile(r"^\s*/[A-Za-z0-9_]+(\{.*\})?(@[0-9.]+)?\s*$", re.DOTALL)
 
 
 @DefaultV1Recipe.register(
@@ -69,16 +80,18 @@ class CrisisDetector(GraphComponent):
         return messages
 
     def _process_one(self, message: Message) -> None:
-        text = message.get(TEXT)
-        if not isinstance(text, str) or _PAYLOAD.match(text):
+        text = message.get(FULL_TEXT_KEY) or message.get(TEXT)
+        if not isinstance(text, str) or is_payload(text):
             return
+        classified = dict(message.get(INTENT) or {})
         try:
             detection = detect(text)
+            intent_name = _crisis_intent(detection, classified.get(INTENT_NAME_KEY))
+            if intent_name is None:
+                intent_name = _safety_check_intent(text, classified)
         except Exception:  # never break the pipeline; the rules still hold
             logger.exception("crisis detector failed on a message")
             return
-        diet_intent = dict(message.get(INTENT) or {})
-        intent_name = _crisis_intent(detection, diet_intent.get(INTENT_NAME_KEY))
         if intent_name is None:
             return
         crisis_intent = {INTENT_NAME_KEY: intent_name, "confidence": 1.0}
@@ -94,17 +107,24 @@ class CrisisDetector(GraphComponent):
             {
                 "kinds": list(detection.kinds),
                 "past_only": detection.past_only,
-                "diet_intent": diet_intent,
+                "classified_intent": classified,
             },
             add_to_output=True,
         )
 
 
-def _crisis_intent(detection: Detection, diet_intent_name: Optional[str]) -> Optional[str]:
+def _crisis_intent(detection: Detection, classified_name: Optional[str]) -> Optional[str]:
     if detection.kinds:
         return f"crisis_{detection.kinds[0]}"
     if detection.past_only and (
-        diet_intent_name is None or diet_intent_name in LOW_INFORMATION_INTENTS
+        classified_name is None or classified_name in LOW_INFORMATION_INTENTS
     ):
         return CHECKIN_INTENT
     return None
+
+
+def _safety_check_intent(text: str, classified: Dict[Text, Any]) -> Optional[str]:
+    name = classified.get(INTENT_NAME_KEY)
+    unsure = name is None or name == FALLBACK_INTENT or name in LOW_INFORMATION_INTENTS
+    subject = safety_question(text, unsure=unsure)
+    return SAFETY_CHECK_INTENTS.get(subject) if subject else None

@@ -19,6 +19,7 @@ from actions.directory_actions import (
     ActionShowMoreServices, ValidateServiceSearchForm,
 )
 from bot.directory.build import build
+from bot.directory.schema import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -116,10 +117,11 @@ def test_place_nobody_knows_is_asked_again_without_buttons() -> None:
 
 
 @pytest.mark.parametrize("typed", ["skip", "I'd rather not say", "no", "anywhere"])
-def test_refusal_means_services_that_work_anywhere(typed: str) -> None:
+def test_refusal_means_services_for_a_wider_area(typed: str) -> None:
     slots, dispatcher = validate({"location": typed}, typed, slots={"nation": "scotland"})
     assert slots == {"location": "anywhere"}  # the nation already known is kept
-    assert "anywhere in the UK" in texts(dispatcher)[0]
+    # Not "anywhere in the UK": a nation's own services may follow.
+    assert texts(dispatcher) == ["That is fine. I will show services that are not just for one town or city."]
 
 
 def test_a_misspelt_town_is_accepted_and_said_back() -> None:
@@ -217,7 +219,7 @@ def test_show_more_continues_where_the_last_page_ended() -> None:
                                    slots={"help_category": "peer_support", "audience": "fathers",
                                           "location": "LS6", "service_search_offset": 3.0})
     messages = texts(dispatcher)
-    assert messages[0] == "Here are some more."
+    assert messages[0] == "Here are services that work anywhere in the UK."
     assert messages[1].startswith("Example Parents Online Group") and "Works anywhere in the UK." in messages[1]
     assert [b["title"] for b in dispatcher.messages[-1]["buttons"]][0] == "Different area"  # no more to show
     assert slots == {"service_search_offset": 4.0}
@@ -232,7 +234,8 @@ def test_nothing_near_is_said_honestly_and_national_services_follow() -> None:
                                                               "location": "Inverness"})
     messages = texts(dispatcher)
     assert messages[0].startswith("I could not find a service near Inverness.")
-    assert messages[1].startswith("Example Parents Online Group")
+    assert messages[1] == "Here are services that work anywhere in the UK."
+    assert messages[2].startswith("Example Parents Online Group")
 
 
 def test_skipped_place_shows_services_that_work_anywhere() -> None:
@@ -257,7 +260,111 @@ def test_related_help_is_offered_when_nothing_national_exists() -> None:
     messages = texts(dispatcher)
     assert messages[0].startswith("I could not find a service near Leeds.")
     assert messages[1].startswith("I could not find this kind of help that works everywhere.")
-    assert "Example Listening Line" in messages[2]
+    assert messages[2] == "Here are services that work anywhere in the UK."
+    assert "Example Listening Line" in messages[3]
+
+
+# --- headings: each one true of every card under it ----------------------------------------
+
+HEADING = re.compile(r"Here are (?:some services near (?P<near>.+)|services for people in (?P<nations>.+)"
+                     r"|(?P<uk>services that work anywhere in the UK))\.")
+NEAR = r"(?:Less than 1 mile|About \d+ miles?) away(?: \(.*\))?\."
+WHERE = re.compile(NEAR + r"|For people in .+\.|Works anywhere in the UK\.")
+
+
+def cards_with_headings(messages: List[str]) -> List[tuple[str, str]]:
+    """(heading, where line) for every card; fails if a card has no heading above it."""
+    pairs, heading = [], None
+    for text in messages:
+        if HEADING.fullmatch(text):
+            heading = text
+        elif "\n" in text:  # a service card (every other message is one line)
+            assert heading, f"card without a heading: {text.splitlines()[0]}"
+            pairs.append((heading, next(l for l in text.splitlines() if WHERE.fullmatch(l))))
+        else:
+            heading = None  # an introduction or the next step ends the group
+    return pairs
+
+
+def heading_is_true(heading: str, where: str) -> bool:
+    match = HEADING.fullmatch(heading)
+    if match["near"]:
+        return bool(re.fullmatch(NEAR, where))
+    if match["nations"]:
+        return where == f"For people in {match['nations']}."
+    return where == "Works anywhere in the UK."
+
+
+def every_page(slots: Dict[str, Any]) -> List[str]:
+    events, dispatcher = run_action(ActionSearchServices(), slots=slots)
+    messages = texts(dispatcher)
+    while dispatcher.messages[-1]["buttons"][0]["payload"] == "/show_more_services":
+        events, dispatcher = run_action(ActionShowMoreServices(), intent="show_more_services",
+                                        slots={**slots, **events})
+        messages += texts(dispatcher)
+    return messages
+
+
+PLACES = [("LS6", "england"), ("Cardiff", "wales"), ("Inverness", "scotland"), ("CH5", "wales"),
+          ("Berwick-upon-Tweed", "england"), ("anywhere", None), ("anywhere", "wales"), ("anywhere", "northern_ireland")]
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+@pytest.mark.parametrize("audience", [None, "fathers", "mothers"])
+def test_every_heading_is_true_of_every_card_under_it(category: str, audience: Optional[str]) -> None:
+    for location, nation in PLACES:
+        messages = every_page({"help_category": category, "audience": audience,
+                               "location": location, "nation": nation})
+        pairs = cards_with_headings(messages)
+        assert pairs, (location, nation)
+        wrong = [(h, w) for h, w in pairs if not heading_is_true(h, w)]
+        assert not wrong, (location, nation, wrong)
+
+
+def test_nation_services_are_not_called_uk_wide_when_no_place_is_known() -> None:
+    # The reported case: "services that work anywhere in the UK" above an England-only service.
+    messages = every_page({"help_category": "child_protection_advice", "location": "anywhere"})
+    assert "Here are services that work anywhere in the UK." not in messages
+    england = messages.index("Here are services for people in England.")
+    wales = messages.index("Here are services for people in Wales.")
+    assert messages[england + 1].startswith("Example England Family Advice")
+    assert messages[wales + 1].startswith("Example Wales Family Advice")
+
+
+def test_a_page_with_local_and_uk_wide_cards_has_a_heading_for_each() -> None:
+    _, dispatcher = run_action(ActionSearchServices(), slots={"help_category": "peer_support",
+                                                              "location": "Cardiff", "nation": "wales"})
+    first_lines = [t.splitlines()[0] for t in texts(dispatcher)]
+    assert first_lines[:4] == [
+        "Here are some services near Cardiff.", "Example Cardiff Parents Group (Example Wales Project)",
+        "Here are services that work anywhere in the UK.", "Example Parents Online Group (Example Family Charity)"]
+
+
+# --- the place is resolved once per search ---------------------------------------------------
+
+@pytest.mark.parametrize("action,slots", [
+    (ActionSearchServices(), {"location": "LS6"}),
+    (ActionSearchServices(), {"location": "anywhere"}),
+    (ActionSearchServices(), {"location": "Inverness"}),
+    (ActionShowMoreServices(), {"location": "LS6", "service_search_offset": 3.0}),
+])
+def test_the_place_is_resolved_once_per_search(action: Any, slots: Dict[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import actions.directory_actions as actions_module
+    import bot.directory.search as search_module
+    calls: List[str] = []
+
+    def counting(real: Any) -> Any:
+        def resolve(text: str, *args: Any, **kwargs: Any) -> Any:
+            calls.append(text)
+            return real(text, *args, **kwargs)
+        return resolve
+
+    for module in (actions_module, search_module):
+        monkeypatch.setattr(module, "resolve_place", counting(module.resolve_place))
+    _, dispatcher = run_action(action, slots={"help_category": "peer_support", **slots})
+    assert any("\n" in t for t in texts(dispatcher)), "the search showed services"
+    assert calls == [slots["location"]]
 
 
 @pytest.mark.parametrize("broken", ["missing", "corrupt"])

@@ -219,6 +219,97 @@ describe('conversation display', () => {
   });
 });
 
+describe('typing while a reply is still appearing', () => {
+  // Each message's reply is held back until the test lets it go.
+  function heldReplies() {
+    const held = new Map();
+    const answer = (b) => (b.message === '/greet' ? MENU : new Promise((release) => {
+      held.set(b.message, () => release([{ text: 'Answer to ' + b.message }]));
+    }));
+    return { answer, release: (message) => held.get(message)() };
+  }
+  const conversation = (page) => page.locator('.fsc-log > .fsc-msg').evaluateAll((nodes) => nodes
+    .map((n) => `${n.classList.contains('fsc-user') ? 'me' : 'bot'}: ${n.textContent.replace(/^(Assistant: |You said: )/, '')}`));
+
+  it('a message typed while waiting for a reply is shown as waiting, then sent and answered', async () => {
+    const replies = heldReplies();
+    const { context, page, calls } = await openChat('index.html', { answer: replies.answer });
+    await page.fill('.fsc-input', 'first');
+    await page.keyboard.press('Enter');
+    await page.locator('.fsc-user', { hasText: 'first' }).waitFor();
+    await page.fill('.fsc-input', 'second');
+    await page.keyboard.press('Enter');
+
+    const waiting = page.locator('.fsc-log .fsc-waiting');
+    await waiting.waitFor();
+    assert.equal(await waiting.textContent(), 'You said: second. Waiting to send');
+    assert.ok(await page.locator('.fsc-note', { hasText: 'Waiting to send' }).isVisible());
+    assert.equal(await page.locator('.fsc-input').inputValue(), '', 'the text left the box');
+    assert.match(await page.locator('[role="status"]').textContent(), /will be sent when this reply has finished/);
+    assert.deepEqual(calls.map((c) => c.message), ['/greet', 'first'], 'one message at a time');
+    assert.deepEqual(await runAxe(page), [], 'the waiting state is readable');
+
+    replies.release('first');
+    await page.waitForFunction(() => document.querySelectorAll('.fsc-waiting').length === 0);
+    await page.waitForFunction(() => document.querySelectorAll('.fsc-typing:not([hidden])').length === 1);
+    assert.deepEqual(calls.map((c) => c.message), ['/greet', 'first', 'second']);
+    replies.release('second');
+    await page.locator('.fsc-bot', { hasText: 'Answer to second' }).waitFor();
+    assert.deepEqual((await conversation(page)).slice(-4),
+      ['me: first', 'bot: Answer to first', 'me: second', 'bot: Answer to second']);
+    assert.equal(await page.locator('.fsc-note').count(), 0);
+    assert.deepEqual(context.consoleErrors, []);
+    await context.close();
+  });
+
+  it('a message typed between the parts of a long reply waits below it, then goes', async () => {
+    const { context, page, calls } = await openChat('index.html', {
+      context: { reducedMotion: 'no-preference' }, // parts of a reply then appear one by one
+      answer: (b) => (b.message === '/greet' ? MENU : b.message === 'first'
+        ? [{ text: 'Part 1' }, { text: 'Part 2' }, { text: 'Part 3' }, { text: 'Part 4' }]
+        : [{ text: 'Answer to ' + b.message }]),
+    });
+    await page.fill('.fsc-input', 'first');
+    await page.keyboard.press('Enter');
+    await page.locator('.fsc-bot', { hasText: 'Part 1' }).waitFor();
+    assert.equal(await page.locator('.fsc-bot', { hasText: 'Part 4' }).count(), 0, 'the reply is still appearing');
+    await page.fill('.fsc-input', 'second');
+    await page.keyboard.press('Enter');
+    await page.fill('.fsc-input', 'third');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.fsc-waiting').count(), 2);
+
+    // The rest of the reply appears above the waiting messages; then each goes in turn.
+    await page.locator('.fsc-bot', { hasText: 'Answer to third' }).waitFor();
+    assert.deepEqual((await conversation(page)).slice(-9), [
+      'me: first', 'bot: Part 1', 'bot: Part 2', 'bot: Part 3', 'bot: Part 4',
+      'me: second', 'bot: Answer to second', 'me: third', 'bot: Answer to third']);
+    assert.deepEqual(calls.map((c) => c.message), ['/greet', 'first', 'second', 'third']);
+    assert.equal(new Set(calls.map((c) => c.sender)).size, 1);
+    await context.close();
+  });
+
+  it('a reply button pressed while the reply is still appearing also waits, and cannot be pressed twice', async () => {
+    const { context, page, calls } = await openChat('index.html', {
+      context: { reducedMotion: 'no-preference' },
+      answer: (b) => (b.message === '/greet' ? MENU : b.message === 'first'
+        ? [MENU[2], { text: 'Part 2' }, { text: 'Part 3' }, { text: 'Part 4' }]
+        : [{ text: 'Answer to ' + b.message }]),
+    });
+    await page.fill('.fsc-input', 'first');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Peer groups' }).click();
+    assert.equal(await page.locator('.fsc-bot', { hasText: 'Part 4' }).count(), 0, 'the reply is still appearing');
+    assert.equal(await page.locator('.fsc-choice').count(), 0, 'the pressed buttons went at once');
+    assert.equal(await page.locator('.fsc-waiting', { hasText: 'Peer groups' }).count(), 1);
+    await page.locator('.fsc-bot', { hasText: 'Answer to /topic_peer_support' }).waitFor();
+    assert.deepEqual((await conversation(page)).slice(-6), ['bot: ' + MENU[2].text, 'bot: Part 2', 'bot: Part 3',
+      'bot: Part 4', 'me: Peer groups', 'bot: Answer to /topic_peer_support']);
+    assert.deepEqual(calls.map((c) => c.message), ['/greet', 'first', '/topic_peer_support']);
+    await context.close();
+  });
+});
+
 describe('privacy', () => {
   it('"Clear this chat" wipes the screen, asks the server to forget, and starts a new id', async () => {
     const { context, page, calls } = await openChat('index.html', {

@@ -31,8 +31,8 @@ def detector(tmp_path: Path) -> CrisisDetector:
     )
 
 
-def _diet_message(text: str, ranking: list[tuple[str, float]]) -> Message:
-    """A message as DIET leaves it: top intent plus a ranking."""
+def _classified_message(text: str, ranking: list[tuple[str, float]]) -> Message:
+    """A message as the classifier leaves it: top intent plus a ranking."""
     entries = [
         {"id": i, "name": name, "confidence": conf} for i, (name, conf) in enumerate(ranking)
     ]
@@ -43,18 +43,18 @@ def _diet_message(text: str, ranking: list[tuple[str, float]]) -> Message:
     return message
 
 
-def test_crisis_overrides_diet_and_keeps_its_ranking(detector: CrisisDetector) -> None:
-    message = _diet_message("honestly i cant go on anymore", [("mh_low_mood", 0.81), ("greet", 0.1)])
-    diet_ranking = list(message.get(INTENT_RANKING_KEY))
+def test_crisis_overrides_the_classifier_and_keeps_its_ranking(detector: CrisisDetector) -> None:
+    message = _classified_message("honestly i cant go on anymore", [("mh_low_mood", 0.81), ("greet", 0.1)])
+    classified_ranking = list(message.get(INTENT_RANKING_KEY))
     [out] = detector.process([message])
     assert out.get(INTENT) == {"name": "crisis_suicide", "confidence": 1.0}
     ranking = out.get(INTENT_RANKING_KEY)
     assert ranking[0] == {"name": "crisis_suicide", "confidence": 1.0}
-    assert ranking[1:] == diet_ranking
+    assert ranking[1:] == classified_ranking
     assert out.get("crisis") == {
         "kinds": ["suicide"],
         "past_only": False,
-        "diet_intent": {"name": "mh_low_mood", "confidence": 0.81},
+        "classified_intent": {"name": "mh_low_mood", "confidence": 0.81},
     }
     assert "crisis" in out.as_dict(only_output_properties=True)
 
@@ -71,38 +71,38 @@ def test_crisis_overrides_diet_and_keeps_its_ranking(detector: CrisisDetector) -
     ],
 )
 def test_each_kind_sets_its_intent(detector: CrisisDetector, text: str, intent: str) -> None:
-    [out] = detector.process([_diet_message(text, [("greet", 0.9)])])
+    [out] = detector.process([_classified_message(text, [("greet", 0.9)])])
     assert out.get(INTENT)["name"] == intent
 
 
 def test_the_most_severe_kind_wins(detector: CrisisDetector) -> None:
-    [out] = detector.process([_diet_message("took all my pills because i want to die", [("affirm", 0.5)])])
+    [out] = detector.process([_classified_message("took all my pills because i want to die", [("affirm", 0.5)])])
     assert out.get(INTENT)["name"] == "crisis_overdose"
     assert out.get("crisis")["kinds"] == ["overdose", "suicide"]
 
 
 def test_crisis_after_the_fallback_classifier(detector: CrisisDetector, tmp_path: Path) -> None:
-    """DIET unsure -> FallbackClassifier sets nlu_fallback -> the crisis detector still wins."""
+    """Classifier unsure -> FallbackClassifier sets nlu_fallback -> the crisis detector still wins."""
     fallback = FallbackClassifier.create(
         {**FallbackClassifier.get_default_config(), "threshold": 0.45},
         LocalModelStorage(tmp_path),
         Resource("fallback"),
         ExecutionContext(GraphSchema({}), "test"),
     )
-    message = _diet_message("wanna die", [("peer_mothers", 0.2), ("greet", 0.19)])
+    message = _classified_message("wanna die", [("peer_mothers", 0.2), ("greet", 0.19)])
     [after_fallback] = fallback.process([message])
     assert after_fallback.get(INTENT)["name"] == "nlu_fallback"
     [out] = detector.process([after_fallback])
     assert out.get(INTENT)["name"] == "crisis_suicide"
     assert out.get(INTENT_RANKING_KEY)[1]["name"] == "nlu_fallback"
-    assert out.get("crisis")["diet_intent"]["name"] == "nlu_fallback"
+    assert out.get("crisis")["classified_intent"]["name"] == "nlu_fallback"
 
 
 @pytest.mark.parametrize(
-    "diet_top", ["nlu_fallback", "greet", "affirm", "deny", "out_of_scope", "thanks"]
+    "classified_top", ["nlu_fallback", "greet", "affirm", "deny", "out_of_scope", "thanks"]
 )
-def test_past_mention_with_nothing_else_gets_a_check_in(detector: CrisisDetector, diet_top: str) -> None:
-    message = _diet_message("I used to self-harm years ago, I'm fine now", [(diet_top, 0.4)])
+def test_past_mention_with_nothing_else_gets_a_check_in(detector: CrisisDetector, classified_top: str) -> None:
+    message = _classified_message("I used to self-harm years ago, I'm fine now", [(classified_top, 0.4)])
     [out] = detector.process([message])
     assert out.get(INTENT) == {"name": "crisis_checkin", "confidence": 1.0}
     assert out.get("crisis")["past_only"] is True
@@ -110,7 +110,7 @@ def test_past_mention_with_nothing_else_gets_a_check_in(detector: CrisisDetector
 
 
 def test_past_mention_with_a_real_question_keeps_the_answer(detector: CrisisDetector) -> None:
-    message = _diet_message(
+    message = _classified_message(
         "i tried to end my life years ago, will they use it against me in court",
         [("cp_care_proceedings", 0.77)],
     )
@@ -119,14 +119,14 @@ def test_past_mention_with_a_real_question_keeps_the_answer(detector: CrisisDete
     assert out.get("crisis") is None
 
 
-def test_message_without_diet_intent_still_gets_check_in(detector: CrisisDetector) -> None:
+def test_message_without_classified_intent_still_gets_check_in(detector: CrisisDetector) -> None:
     [out] = detector.process([Message(data={TEXT: "im not suicidal"})])
     assert out.get(INTENT)["name"] == "crisis_checkin"
 
 
 @pytest.mark.parametrize("text", ["what is naloxone", "this paperwork is killing me", "hello", ""])
 def test_no_crisis_leaves_the_message_alone(detector: CrisisDetector, text: str) -> None:
-    message = _diet_message(text, [("greet", 0.7), ("thanks", 0.2)])
+    message = _classified_message(text, [("greet", 0.7), ("thanks", 0.2)])
     before = message.as_dict()
     [out] = detector.process([message])
     assert out.as_dict() == before
@@ -136,13 +136,13 @@ def test_no_crisis_leaves_the_message_alone(detector: CrisisDetector, text: str)
     "payload", ["/main_menu", '/find_service{"help_category":"crisis_line"}', "/safe_now"]
 )
 def test_button_payloads_are_not_scanned(detector: CrisisDetector, payload: str) -> None:
-    message = _diet_message(payload, [("main_menu", 1.0)])
+    message = _classified_message(payload, [("main_menu", 1.0)])
     [out] = detector.process([message])
     assert out.get(INTENT)["name"] == "main_menu"
 
 
 def test_processes_every_message_in_a_batch(detector: CrisisDetector) -> None:
-    messages = [_diet_message(t, [("greet", 0.9)]) for t in ("hi", "i want to die", "ok")]
+    messages = [_classified_message(t, [("greet", 0.9)]) for t in ("hi", "i want to die", "ok")]
     out = detector.process(messages)
     assert [m.get(INTENT)["name"] for m in out] == ["greet", "crisis_suicide", "greet"]
 
@@ -157,7 +157,7 @@ def test_a_detector_error_never_breaks_the_pipeline(detector: CrisisDetector, mo
         raise RuntimeError("lexicon broken")
 
     monkeypatch.setattr("bot.nlu.crisis_detector.detect", boom)
-    [out] = detector.process([_diet_message("i want to die", [("greet", 0.9)])])
+    [out] = detector.process([_classified_message("i want to die", [("greet", 0.9)])])
     assert out.get(INTENT)["name"] == "greet"
 
 

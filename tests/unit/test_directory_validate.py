@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.directory.build import build
+from bot.directory.cli import main as cli_main
 from bot.directory.phones import phone_problem
-from bot.directory.validate import DirectoryValidationError, ValidationError, validate_source
+from bot.directory.validate import (
+    DirectoryValidationError, ValidationError, placeholder_host, validate_source,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "directory_fixture"
@@ -223,3 +226,73 @@ def test_build_refuses_bad_rows_and_keeps_the_old_file(source: Path, tmp_path: P
     assert "phones.csv row 2, field 'number'" in str(caught.value)
     assert db.read_bytes() == before
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file is left behind"
+
+
+def make_real(folder: Path, service_id: str, name: str, source_url: str) -> int:
+    """Turn a made-up fixture service into one that looks real (no "Example" in its name)."""
+    edit(folder, "services.csv", service_id, "name", name)
+    return edit(folder, "services.csv", service_id, "source_url", source_url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://family.example.org/dads", "https://example.com", "http://www.example.net/page",
+    "https://example.co.uk/x", "http://dads.localhost/x", "https://dads.test/about",
+    "https://service.invalid", "https://placeholder.org.uk/dads", "https://tbc.org.uk",
+    "http://127.0.0.1/dads", "https://site.example/dads",
+])
+def test_placeholder_source_url_on_a_real_service(source: Path, url: str) -> None:
+    row = make_real(source, "svc-ex-dads-leeds", "Dads Group Leeds", url)
+    error = only_error(source)
+    assert (error.file, error.row, error.field) == ("services.csv", row, "source_url")
+    assert "placeholder domain" in error.reason and url in error.reason
+
+
+def test_localhost_is_a_placeholder_even_without_a_dot() -> None:
+    assert placeholder_host("http://localhost:8080/dads") == "localhost"
+    assert placeholder_host("https://www.nhs.uk/") is None
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.samaritans.org/how-we-can-help/", "https://www.gov.uk/example-page",
+    "https://examples.org.uk/dads", "https://www.testing-trust.org.uk", "https://local.gov.uk",
+])
+def test_real_domains_are_not_placeholders(source: Path, url: str) -> None:
+    make_real(source, "svc-ex-dads-leeds", "Dads Group Leeds", url)
+    assert errors_for(source) == []
+
+
+def test_made_up_services_may_use_example_addresses(source: Path) -> None:
+    """The fixture's services are all named "Example ..." and use example.org."""
+    assert errors_for(source) == []
+    edit(source, "services.csv", "svc-ex-dads-leeds", "name", "Dads Group Leeds")
+    assert [e.field for e in errors_for(source)] == ["source_url"]
+
+
+def test_real_service_with_no_audience(source: Path) -> None:
+    """svc-ex-night-line has a category but no audience tag in the fixture."""
+    row = make_real(source, "svc-ex-night-line", "Night Line", "https://www.samaritans.org/")
+    error = only_error(source)
+    assert (error.file, error.row, error.field) == ("services.csv", row, "id")
+    assert "has no audience in service_taxonomy.csv" in error.reason
+    assert str(error).startswith(f"services.csv row {row}, field 'id': service 'svc-ex-night-line'")
+
+
+def test_an_audience_tag_is_enough(source: Path) -> None:
+    make_real(source, "svc-ex-night-line", "Night Line", "https://www.samaritans.org/")
+    append(source, "service_taxonomy.csv", {"id": "st-99", "service_id": "svc-ex-night-line",
+                                            "taxonomy_term_id": "anyone"})
+    assert errors_for(source) == []
+
+
+def test_inactive_real_service_needs_no_audience(source: Path) -> None:
+    make_real(source, "svc-ex-closed-leeds", "Closed Group Leeds", "https://www.samaritans.org/")
+    assert errors_for(source) == []
+
+
+def test_cli_validate_names_file_row_field_and_reason(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    row = make_real(source, "svc-ex-night-line", "Night Line", "https://example.com/night")
+    assert cli_main(["validate", "--source", str(source)]) == 1
+    out = capsys.readouterr().out
+    assert f"services.csv row {row}, field 'source_url': 'https://example.com/night' is on a placeholder" in out
+    assert f"services.csv row {row}, field 'id': service 'svc-ex-night-line' has no audience" in out
+    assert "2 problem(s)" in out

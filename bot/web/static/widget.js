@@ -167,18 +167,23 @@
 
   /* ---- messages ---- */
   const wait = (ms) => new Promise((r) => setTimeout(r, ms));
-  const bubble = (who, content, extra) => {
-    const n = el('div', { class: 'fsc-msg fsc-' + who + (extra ? ' ' + extra : '') },
-      sr(who === 'user' ? 'You said: ' : 'Assistant: '), content);
-    log.append(n);
-    return n;
-  };
+  // Messages waiting to be sent stay at the end of the conversation, below the reply
+  // that is still appearing.
+  const add = (n) => { log.insertBefore(n, log.querySelector('.fsc-waiting')); return n; };
+  const bubble = (who, content, extra) => add(el('div',
+    { class: 'fsc-msg fsc-' + who + (extra ? ' ' + extra : '') },
+    sr(who === 'user' ? 'You said: ' : 'Assistant: '), content));
   const choices = (items) => {
     const g = el('div', { class: 'fsc-choices', role: 'group', 'aria-label': 'Choices' });
-    items.forEach((b) => g.append(button('fsc-choice', b.title, b.onclick)));
-    log.append(g);
-    return g;
+    // A pressed group goes at once, so a button cannot be pressed twice while a reply appears.
+    items.forEach((b) => g.append(button('fsc-choice', b.title, (e) => { g.remove(); b.onclick(e); })));
+    return add(g);
   };
+  const waitingBubble = (text) => log.appendChild(el('div', { class: 'fsc-msg fsc-user fsc-waiting' },
+    sr('You said: '), text, el('span', { class: 'fsc-note' }, sr('. '), 'Waiting to send')));
+  const markSent = (n) => { n.classList.remove('fsc-waiting'); n.querySelector('.fsc-note').remove(); };
+  // Empty the conversation, but keep messages that are still waiting to be sent.
+  const clearLog = () => log.replaceChildren(...log.querySelectorAll('.fsc-waiting'));
   function scrollToShow(nodes) {
     const first = nodes[0];
     const last = nodes[nodes.length - 1];
@@ -217,7 +222,7 @@
   async function render(replies) {
     // The server may ask the widget to wipe the chat (after "forget this conversation").
     const wipe = replies.some((r) => r && r.custom && r.custom.clear_chat);
-    if (wipe) log.replaceChildren();
+    if (wipe) clearLog();
     const added = [];
     for (const r of replies) {
       if (!r || typeof r !== 'object') continue;
@@ -244,16 +249,35 @@
     scrollToShow([n, g]);
   }
 
-  async function send(message, shown) {
-    if (busy) return;
+  // Messages go one at a time: one sent while a reply is still appearing waits (shown
+  // at once, marked "Waiting to send") and goes when that reply has finished.
+  const queue = [];
+  function send(message, shown) {
+    return new Promise((done) => {
+      const waiting = (busy || queue.length) && shown ? waitingBubble(shown) : null;
+      if (waiting) {
+        scrollToShow([waiting]);
+        announce('Your message will be sent when this reply has finished.');
+      }
+      queue.push({ message, shown, waiting, done });
+      if (!busy) sendNext();
+    });
+  }
+
+  async function sendNext() {
+    if (busy || !queue.length) return;
+    const item = queue.shift();
     busy = true;
     log.querySelectorAll('.fsc-choices').forEach((g) => g.remove());
-    if (shown) scrollToShow([bubble('user', shown)]);
+    if (item.waiting) markSent(item.waiting);
+    else if (item.shown) scrollToShow([bubble('user', item.shown)]);
     typing(true);
-    const replies = await post(message);
+    const replies = await post(item.message);
     typing(false);
-    if (replies) await render(replies); else failed(message);
+    if (replies) await render(replies); else failed(item.message);
     busy = false;
+    item.done();
+    setTimeout(sendNext, 0); // after whoever awaited this message has carried on
   }
 
   // Old choice buttons disappear once one is used, so move focus somewhere sensible:
@@ -266,7 +290,7 @@
   function onSubmit(e) {
     e.preventDefault();
     const text = input.value.trim();
-    if (!text || busy) return;
+    if (!text) return;
     input.value = '';
     send(text, text);
     input.focus();
@@ -274,7 +298,7 @@
 
   async function clearChat() {
     if (busy) return;
-    log.replaceChildren();
+    clearLog();
     await send('/forget_conversation', null);
     newSid();
     input.focus();

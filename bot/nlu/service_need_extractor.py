@@ -1,0 +1,83 @@
+"""Rasa graph component: the kind of help and who it is for, in a search message.
+
+"is there a dads group near LS6" -> help_category=peer_support, audience=fathers,
+so the search form does not ask again what the person already said. Only for
+the search intents: "my mum uses drugs" in another question must not start a
+search for mothers. The word lists are `bot.directory.categories`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.directory.categories import AUDIENCE_WORDS, CATEGORY_WORDS, match_audience, match_category
+from bot.nlu.payloads import is_payload
+
+SEARCH_INTENTS = frozenset({"find_service", "inform_help_category", "change_help_category"})
+FIELDS = ("help_category", "audience")
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class ServiceNeedExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds `help_category` and `audience` entities to search messages."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ServiceNeedExtractor":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if isinstance(text, str) and not is_payload(text) and intent in SEARCH_INTENTS:
+                self._add(message, text)
+        return messages
+
+    def _add(self, message: Message, text: str) -> None:
+        entities = list(message.get(ENTITIES, []))
+        present = {e.get("entity") for e in entities}
+        found = {"help_category": match_category(text), "audience": match_audience(text)}
+        new = [_entity(name, value, text) for name, value in found.items()
+               if value and name not in present]
+        if new:
+            message.set(ENTITIES, entities + self.add_extractor_name(new), add_to_output=True)
+
+
+def _entity(name: str, value: str, text: str) -> Dict[str, Any]:
+    start, end = _span(name, value, text)
+    return {"entity": name, "value": value, "start": start, "end": end, "confidence": 1.0}
+
+
+def _span(name: str, value: str, text: str) -> Tuple[int, int]:
+    """Where the words for `value` stand in the text (the whole text if not found as written)."""
+    table = dict(CATEGORY_WORDS if name == "help_category" else AUDIENCE_WORDS)
+    lowered = text.lower()
+    for word in sorted(table.get(value, ()), key=len, reverse=True):
+        match = re.search(rf"\b{re.escape(word)}\b", lowered)
+        if match:
+            return match.start(), match.end()
+    return 0, len(text)
