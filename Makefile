@@ -33,9 +33,14 @@ train: $(STAMP)
 directory: $(STAMP)
 	$(LAUNCH) directory
 
-bench: $(STAMP)
+# Benchmarks, never timed tests: directory search, crisis detector, the blind set,
+# one turn for a short and a very long message, and training time against moodbot.
+bench: $(STAMP) directory train
 	$(PY) -m bot directory bench
 	$(PY) -m bot.safety.report
+	$(LAUNCH) exec -- $(PY) -m bot.evaluation "$$($(LAUNCH) model-path)" --json test-artifacts/blind-set.json
+	$(LAUNCH) exec -- $(PY) -m bot.latency_bench
+	$(LAUNCH) exec -- $(PY) -m bot.training_bench --runs 1
 
 # Train a second model from the same data and check both give the same intents.
 reproducible: train

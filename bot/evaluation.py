@@ -31,7 +31,8 @@ from bot.disambiguation import CLARIFY, OFFER, choose, load_routing
 
 ROOT = Path(__file__).resolve().parents[1]
 BLIND_DIR = ROOT / "tests" / "data" / "blind"
-ROUTING_SETS = ("messages.yml",)
+ROUTING_GLOB = "messages*.yml"  # the routing sets; crisis_*.yml are the detector's
+NLU_DIR = ROOT / "data" / "nlu"
 SAFETY_CHECKS = ("crisis_check_self", "crisis_check_child")
 
 
@@ -55,6 +56,7 @@ class Outcome:
 @dataclass
 class Report:
     messages: int = 0
+    excluded_as_trained: int = 0   # blind messages that also stand in the training data
     topic_accuracy: float = 0.0
     reached: float = 0.0
     dead_ends: float = 0.0
@@ -68,7 +70,8 @@ class Report:
     misses: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.messages} messages: right topic {self.topic_accuracy:.1%}, "
+        return (f"{self.messages} messages ({self.excluded_as_trained} left out: also in the "
+                f"training data): right topic {self.topic_accuracy:.1%}, "
                 f"reached (right topic or offered) {self.reached:.1%}, "
                 f"offered {self.offered:.1%}, dead ends {self.dead_ends:.1%}; "
                 f"crisis recall {self.crisis_recall:.1%} of {self.crisis_messages}, "
@@ -82,6 +85,16 @@ def load_cases(paths: Iterable[Path]) -> list[Case]:
         for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
             cases.append(Case(entry["text"], entry["topic"], entry.get("nation")))
     return cases
+
+
+def training_texts(nlu_dir: Path = NLU_DIR) -> set[str]:
+    """Every training example, lower-cased (short phrases like "hi" are in both sets)."""
+    texts: set[str] = set()
+    for path in nlu_dir.glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            texts |= {line[2:].strip().lower() for line in block.get("examples", "").splitlines()
+                      if line.startswith("- ")}
+    return texts
 
 
 def outcome(case: Case, parse: dict[str, Any]) -> Outcome:
@@ -137,13 +150,18 @@ async def _parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
 
 
 def evaluate(model: Path, sets: Iterable[Path]) -> Report:
-    cases = load_cases(sets)
+    """The figures for every message of the sets that the model was not trained on."""
+    trained = training_texts()
+    all_cases = load_cases(sets)
+    cases = [c for c in all_cases if c.text.strip().lower() not in trained]
     parses = asyncio.run(_parse_all(model, [c.text for c in cases]))
-    return report([outcome(case, parse) for case, parse in zip(cases, parses)])
+    result = report([outcome(case, parse) for case, parse in zip(cases, parses)])
+    result.excluded_as_trained = len(all_cases) - len(cases)
+    return result
 
 
 def default_sets() -> list[Path]:
-    return [BLIND_DIR / name for name in ROUTING_SETS]
+    return sorted(BLIND_DIR.glob(ROUTING_GLOB))
 
 
 def main(argv: Optional[list[str]] = None) -> int:

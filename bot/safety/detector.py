@@ -115,6 +115,10 @@ def _sentence(text: _Text, first: int, last: int) -> str:
 
 def _context_ok(rule: Rule, text: _Text, lex: Lexicon, first: int, last: int) -> bool:
     sentence = frozenset({"."})
+    if rule.message_has and not rule.message_has.search(text.masked):
+        return False
+    if rule.message_lacks and rule.message_lacks.search(text.masked):
+        return False
     if rule.requires_child and not lex.child_context.search(_sentence(text, first, last)):
         return False
     if rule.before or rule.not_before:

@@ -27,6 +27,8 @@ class Rule:
     before: re.Pattern[str] | None = None
     not_before: re.Pattern[str] | None = None
     after: re.Pattern[str] | None = None
+    message_has: re.Pattern[str] | None = None  # must also be found anywhere in the message
+    message_lacks: re.Pattern[str] | None = None  # cancels the rule if found anywhere
     window: int = 6
     when_child: str | None = None
     when_drugs: str | None = None
@@ -90,7 +92,8 @@ def _word_table(spelling: dict[str, list[str]], textspeak: list[list[str]]) -> t
 def _rule(kind: str, index: int, spec: dict[str, Any] | str, macros: dict[str, str]) -> Rule:
     if isinstance(spec, str):
         spec = {"pattern": spec}
-    opt = {key: _compile(spec[key], macros) for key in ("before", "not_before", "after") if key in spec}
+    keys = ("before", "not_before", "after", "message_has", "message_lacks")
+    opt = {key: _compile(spec[key], macros) for key in keys if key in spec}
     return Rule(
         rule_id=spec.get("id", f"{kind}.{index}"),
         kind=kind,

@@ -1,7 +1,8 @@
 """Recall per kind and false-positive rate of the crisis detector over the corpora.
 
 Usage: python -m bot.safety.report [--verbose] [--strict] [--data DIR]
---strict exits with status 1 when recall < 1.0 or any false positive is found.
+--strict exits with status 1 when recall < 1.0 or any false positive is found
+in the regression corpora (the development corpus has floors in its own test).
 """
 from __future__ import annotations
 
@@ -31,21 +32,28 @@ def _read(path: Path) -> dict[str, Any]:
         return yaml.safe_load(handle) or {}
 
 
-# (crisis messages, non-crisis messages, past-only messages) for each corpus.
-CORPORA = {
+# (crisis messages, non-crisis messages, past-only messages or None) for each corpus.
+CORPORA: dict[str, tuple[str, str, str | None]] = {
     "main corpus": ("crisis_messages.yml", "non_crisis_messages.yml", "crisis_past_only_messages.yml"),
     "held-out corpus": (
         "crisis_holdout_messages.yml",
         "crisis_holdout_non_crisis_messages.yml",
         "crisis_holdout_past_only_messages.yml",
     ),
+    "development corpus (2026-12-01)": (
+        "crisis_dev_messages.yml",
+        "crisis_dev_non_crisis_messages.yml",
+        None,  # its past-only messages are a group of the non-crisis file
+    ),
 }
+# Corpora that --strict holds to recall 1.0 and no false positives.
+STRICT = frozenset({"main corpus", "held-out corpus"})
 
 
-def load_corpus(data_dir: Path, names: tuple[str, str, str] = CORPORA["main corpus"]) -> Corpus:
+def load_corpus(data_dir: Path, names: tuple[str, str, str | None] = CORPORA["main corpus"]) -> Corpus:
     """Read one corpus: its crisis, non-crisis and past-only files (missing files are skipped)."""
     corpus = Corpus()
-    crisis, non_crisis, past = (data_dir / name for name in names)
+    crisis, non_crisis, past = (data_dir / (name or "-missing-") for name in names)
     if crisis.exists():
         for item in _read(crisis)["messages"]:
             corpus.crisis.append((item["text"], tuple(item["kinds"])))
@@ -125,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list every miss and false positive")
     parser.add_argument(
-        "--strict", action="store_true", help="exit 1 unless recall is 1.0 and FPR is 0"
+        "--strict",
+        action="store_true",
+        help="exit 1 unless recall is 1.0 and FPR is 0 on the regression corpora",
     )
     parser.add_argument("--data", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)
@@ -136,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         result = evaluate(corpus, verbose=args.verbose)
         _print(title, result)
-        ok = ok and result["overall_recall"] == 1.0 and result["false_positives"] == 0
+        if title in STRICT:
+            ok = ok and result["overall_recall"] == 1.0 and result["false_positives"] == 0
     print(f"== speed: {_speed():.1f} ms for a 10,000-character message")
     return 0 if ok or not args.strict else 1
 

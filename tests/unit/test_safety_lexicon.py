@@ -54,10 +54,10 @@ def test_macros_expand_inside_macros() -> None:
 
 
 def test_staff_can_add_a_phrase_without_touching_code(raw: dict) -> None:
-    text = "i am going to walk into the sea"
+    text = "i am going to swim out until i cant see the shore"
     assert detect(text).kinds == ()
     edited = copy.deepcopy(raw)
-    edited["rules"]["suicide"].append("\\bwalk into the sea\\b")
+    edited["rules"]["suicide"].append("\\bswim out until\\b")
     assert detect(text, build(edited)).kinds == ("suicide",)
 
 
