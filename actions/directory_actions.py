@@ -6,7 +6,8 @@
   only a postcode district or a town (never a full postcode) and the nation.
 - action_search_services / action_show_more_services: 3 results per message
   page, local first, then services that work anywhere. Cards are grouped by
-  where they work, each group under a heading true of every card in it.
+  how they fit and where they work, each group under a heading true of every
+  card in it (honest matching: bot/directory/format.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.directory.categories import match_audience, match_category
-from bot.directory.format import group_by_coverage, group_heading, service_card
+from bot.directory.format import (
+    group_cards, group_heading, group_intros, none_near_message, service_card,
+)
+from bot.directory.council_text import search_door_text
 from bot.directory.locations import resolve_place
 from bot.directory.messages import message
 from bot.directory.schema import CATEGORIES, NATION_LABELS, NATIONS
@@ -36,6 +40,7 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 3
 ANYWHERE = "anywhere"  # the location slot's value when the person skips the question
 OFFSET_SLOT = "service_search_offset"
+LOCAL_SLOT = "last_search_local"
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -215,18 +220,37 @@ def _run_search(dispatcher: CollectingDispatcher, tracker: Tracker, offset: int)
 
 
 def _show(dispatcher: CollectingDispatcher, results: SearchResults) -> None:
-    """The cards, grouped by where they work, each group under its own heading."""
-    if results.place_found and not results.local_found and results.offset == 0:
-        say(dispatcher, "services_none_near", place=results.place_label)
-    related_said = False
-    for group in group_by_coverage(results.items):
-        if results.fallback_categories and group.coverage[0] != "local" and not related_said:
-            say(dispatcher, "services_related")  # the national part is a related kind of help
-            related_said = True
+    """The cards in runs of the same fit and area, each run under its own heading; one
+    sentence first when nothing near fits the kind of help and the person."""
+    none_near = none_near_message(results)
+    if none_near:
+        dispatcher.utter_message(**none_near)
+    said: set[str] = set()
+    door_said = results.offset > 0  # the local door once, after the local services
+    for group in group_cards(results.items):
+        if group.coverage[0] != "local" and not door_said:
+            door_said = _say_local_door(dispatcher, results)
+        for intro in group_intros(group, results.audience, said):
+            dispatcher.utter_message(**intro)
         dispatcher.utter_message(**group_heading(group, results.place_label))
         for item in group.items:
             dispatcher.utter_message(text=service_card(item))
+    if not door_said:
+        _say_local_door(dispatcher, results)
     say(dispatcher, "services_next_more" if results.has_more else "services_next")
+
+
+def _say_local_door(dispatcher: CollectingDispatcher, results: SearchResults) -> bool:
+    """The council (or NI Trust) for the place and the kind of help (bot/directory/council_text.py)."""
+    try:
+        text = search_door_text(CONNECTIONS.get(directory_path()), results.category,
+                                results.place_label, results.place_found, results.nation)
+    except (DirectoryUnavailable, sqlite3.Error) as exc:
+        logger.error("Council look-up failed: %s", exc)
+        return True
+    if text:
+        dispatcher.utter_message(text=text)
+    return True
 
 
 class ActionSearchServices(Action):
@@ -241,9 +265,14 @@ class ActionSearchServices(Action):
         if not results.items:
             say(dispatcher, "directory_helplines")
             say(dispatcher, "services_next")
-            return [SlotSet(OFFSET_SLOT, 0.0)]
+            return [SlotSet(OFFSET_SLOT, 0.0), *_local_flag(results)]
         _show(dispatcher, results)
-        return [SlotSet(OFFSET_SLOT, float(len(results.items)))]
+        return [SlotSet(OFFSET_SLOT, float(len(results.items))), *_local_flag(results)]
+
+
+def _local_flag(results: SearchResults) -> List[EventType]:
+    """For the anonymous usage counts: a found place, with or without a local service."""
+    return [SlotSet(LOCAL_SLOT, results.local_found)] if results.place_found else []
 
 
 class ActionShowMoreServices(Action):

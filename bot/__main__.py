@@ -2,6 +2,7 @@
 
   python -m bot directory build|validate|stats|export|stale|find|bench
   python -m bot lint "draft text"    banned words and reading grade of one draft response
+  python -m bot report [--weeks 12] [--out DIR]   anonymous usage report (HTML and CSV)
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import sys
 from typing import Optional, Sequence
 
 USAGE = ("usage: python -m bot directory {build,validate,stats,export,stale,find,bench} ...\n"
-         '       python -m bot lint "draft text"')
+         '       python -m bot lint "draft text"\n'
+         "       python -m bot report [--weeks 12] [--out DIR] [--db URL]")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -25,6 +27,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if group == "lint":
         from bot.lint_cli import main as lint_main
         return lint_main(rest)
+    if group == "report":
+        from bot.usage_report import main as report_main
+        return report_main(rest)
     print(f"unknown command group {group!r}\n{USAGE}", file=sys.stderr)
     return 2
 

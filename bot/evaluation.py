@@ -31,7 +31,8 @@ from bot.disambiguation import CLARIFY, OFFER, choose, load_routing
 
 ROOT = Path(__file__).resolve().parents[1]
 BLIND_DIR = ROOT / "tests" / "data" / "blind"
-ROUTING_GLOB = "messages*.yml"  # the routing sets; crisis_*.yml are the detector's
+ROUTING_GLOB = "messages*.yml"  # the routing sets
+CRISIS_GLOB, NOT_CRISIS_GLOB = "crisis_messages*.yml", "non_crisis_messages*.yml"  # the detector's
 NLU_DIR = ROOT / "data" / "nlu"
 SAFETY_CHECKS = ("crisis_check_self", "crisis_check_child")
 
@@ -66,17 +67,27 @@ class Report:
     false_alarms: float = 0.0
     nation_messages: int = 0
     nation_accuracy: float = 0.0
+    # The detector's blind sets, through the whole pipeline (classifier, detector, safety question).
+    crisis_set_messages: int = 0
+    crisis_set_recall: float = 0.0
+    not_crisis_set_messages: int = 0
+    not_crisis_set_false_alarms: float = 0.0
     by_topic: dict[str, dict[str, float]] = field(default_factory=dict)
     misses: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
+        crisis_sets = (f"; crisis set: {self.crisis_set_recall:.1%} of {self.crisis_set_messages} "
+                       f"get a crisis reply, {self.not_crisis_set_false_alarms:.1%} of "
+                       f"{self.not_crisis_set_messages} look-alikes do"
+                       if self.crisis_set_messages else "")
         return (f"{self.messages} messages ({self.excluded_as_trained} left out: also in the "
                 f"training data): right topic {self.topic_accuracy:.1%}, "
                 f"reached (right topic or offered) {self.reached:.1%}, "
                 f"offered {self.offered:.1%}, dead ends {self.dead_ends:.1%}; "
                 f"crisis recall {self.crisis_recall:.1%} of {self.crisis_messages}, "
                 f"false alarms {self.false_alarms:.1%}; "
-                f"nation right {self.nation_accuracy:.1%} of {self.nation_messages}")
+                f"nation right {self.nation_accuracy:.1%} of {self.nation_messages}"
+                + crisis_sets)
 
 
 def load_cases(paths: Iterable[Path]) -> list[Case]:
@@ -142,22 +153,63 @@ def report(outcomes: list[Outcome]) -> Report:
     )
 
 
+def quiet_rasa_logs() -> None:
+    """Rasa logs each parse, message text included, at debug level: keep warnings only."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 async def _parse_all(model: Path, texts: list[str]) -> list[dict[str, Any]]:
     from rasa.core.agent import Agent
 
+    quiet_rasa_logs()
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
 
 
-def evaluate(model: Path, sets: Iterable[Path]) -> Report:
-    """The figures for every message of the sets that the model was not trained on."""
+def _detector_cases(pattern: str, topic: str) -> list[Case]:
+    return [Case(entry["text"], topic) for path in sorted(BLIND_DIR.glob(pattern))
+            for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]]
+
+
+def evaluate(model: Path, sets: Iterable[Path], with_crisis_sets: bool = True) -> dict[str, Report]:
+    """One report per routing set (the detector's blind sets ride on the first), for
+    every message the model was not trained on. The model is loaded once."""
     trained = training_texts()
-    all_cases = load_cases(sets)
-    cases = [c for c in all_cases if c.text.strip().lower() not in trained]
-    parses = asyncio.run(_parse_all(model, [c.text for c in cases]))
-    result = report([outcome(case, parse) for case, parse in zip(cases, parses)])
-    result.excluded_as_trained = len(all_cases) - len(cases)
-    return result
+    groups: dict[str, tuple[list[Case], int]] = {}
+    for path in sets:
+        cases = load_cases([path])
+        kept = [c for c in cases if c.text.strip().lower() not in trained]
+        groups[path.name] = (kept, len(cases) - len(kept))
+    crisis = _detector_cases(CRISIS_GLOB, "crisis") if with_crisis_sets else []
+    not_crisis = _detector_cases(NOT_CRISIS_GLOB, "not_crisis") if with_crisis_sets else []
+    everything = [c for kept, _ in groups.values() for c in kept] + crisis + not_crisis
+    parses = iter(asyncio.run(_parse_all(model, [c.text for c in everything])))
+    reports = {}
+    for name, (kept, excluded) in groups.items():
+        reports[name] = report([outcome(case, next(parses)) for case in kept])
+        reports[name].excluded_as_trained = excluded
+    detector = [outcome(case, next(parses)) for case in crisis + not_crisis]
+    if reports and detector:
+        _add_crisis_sets(next(iter(reports.values())), detector)
+    return reports
+
+
+def _add_crisis_sets(result: Report, outcomes: list[Outcome]) -> None:
+    crisis = [o for o in outcomes if o.case.topic == "crisis"]
+    looks_like = [o for o in outcomes if o.case.topic != "crisis"]
+    result.crisis_set_messages, result.not_crisis_set_messages = len(crisis), len(looks_like)
+    result.crisis_set_recall = sum(o.kind == "crisis" for o in crisis) / (len(crisis) or 1)
+    result.not_crisis_set_false_alarms = (sum(o.kind == "crisis" for o in looks_like)
+                                          / (len(looks_like) or 1))
+    result.misses += [{"text": o.case.text, "expected": o.case.topic, "got": o.topic,
+                       "intent": o.intent, "kind": o.kind, "offered": list(o.offered)}
+                      for o in outcomes if (o.kind == "crisis") != (o.case.topic == "crisis")]
 
 
 def default_sets() -> list[Path]:
@@ -171,14 +223,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the whole report here")
     parser.add_argument("--misses", action="store_true", help="print every message that missed")
     args = parser.parse_args(argv)
-    result = evaluate(args.model, args.sets or default_sets())
-    print(result.summary())
-    if args.misses:
-        for miss in result.misses:
-            print(f"  {miss['expected']:<16} -> {miss['got']:<16} {miss['kind']:<7} {miss['intent']:<24} {miss['text']}")
+    reports = evaluate(args.model, args.sets or default_sets())
+    for name, result in reports.items():
+        print(f"{name}: {result.summary()}")
+        for miss in result.misses if args.misses else []:
+            print(f"  {miss['expected']:<16} -> {miss['got']:<16} {miss['kind']:<7} "
+                  f"{miss['intent']:<24} {miss['text']}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(asdict(result), indent=2) + "\n")
+        args.json.write_text(json.dumps({n: asdict(r) for n, r in reports.items()}, indent=2) + "\n")
     return 0
 
 

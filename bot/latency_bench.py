@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from bot.launcher import model_path
+from bot.evaluation import quiet_rasa_logs
 
 SHORT = "what happens at a child protection conference"
 LONG = ("im so worried about the meeting next week and what they will say " * 160)[:10_000]
@@ -35,6 +36,7 @@ async def _median_seconds(agent, text: str) -> float:
 async def _bench(model: Path) -> tuple[float, float]:
     from rasa.core.agent import Agent
 
+    quiet_rasa_logs()
     agent = Agent.load(str(model))
     await agent.handle_text("hello", sender_id="bench-warm-up")
     return await _median_seconds(agent, SHORT), await _median_seconds(agent, LONG)

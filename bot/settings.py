@@ -44,6 +44,7 @@ class Settings:
     log_level: str
     retention_days: int
     crisis_alert_url: str = ""
+    purge_every_hours: int = 6          # how often old conversations are deleted while running
     bind_host: str = LOOPBACK           # the Rasa server and the widget server listen here
     action_bind_host: str = LOOPBACK    # the action server: only the Rasa server may call it
 
@@ -59,6 +60,7 @@ class Settings:
             "LOCK_STORE_DB": (lock.path.lstrip("/") or "1") if lock else "",
             "DIRECTORY_DB": str(self.directory_db),
             "RETENTION_DAYS": str(self.retention_days),
+            "PURGE_EVERY_HOURS": str(self.purge_every_hours),
             "LOG_LEVEL": self.log_level,
             "CRISIS_ALERT_URL": self.crisis_alert_url,
         }
@@ -97,6 +99,7 @@ def _parse(values: Mapping[str, str]) -> Settings:
         log_level=_choice("LOG_LEVEL", get("LOG_LEVEL", "INFO").upper(), LOG_LEVELS),
         retention_days=_int("RETENTION_DAYS", get("RETENTION_DAYS", "30"), 1, 3650),
         crisis_alert_url=_optional_http_url("CRISIS_ALERT_URL", get("CRISIS_ALERT_URL", "")),
+        purge_every_hours=_int("PURGE_EVERY_HOURS", get("PURGE_EVERY_HOURS", "6"), 1, 168),
         bind_host=_ip_address("BIND_HOST", get("BIND_HOST", LOOPBACK)),
         action_bind_host=_ip_address("ACTION_BIND_HOST", get("ACTION_BIND_HOST", LOOPBACK)),
     )

@@ -9,7 +9,8 @@ CSVs back), plus tables made for fast lookups:
   locations for each kind of help;
 - local_reach: the widest radius for each kind of help (where ring searches stop);
 - national_area: nation- and UK-wide rows; national_rank: the order they are
-  shown in for each kind of help, nation context and audience;
+  shown in for each kind of help, nation context and audience, with each one's
+  fit tier (0 = the best fit for that audience);
 - service_card_fts: FTS5 over service name, description, organisation and
   eligibility, for staff search.
 
@@ -29,6 +30,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 import sqlite_utils
 
+from bot.directory.councils import write_council_tables
 from bot.directory.locations import district_of, nation_for_outcode
 from bot.directory.ranking import (
     AUDIENCE_BITS, CATEGORY_INDEX, NATION_CONTEXTS, audiences_of, context_key, excluded, fit_tier,
@@ -89,6 +91,7 @@ def _write(path: Path, tables: SourceTables, outcodes: Mapping[str, tuple[float,
         _write_cards(db, cards)
         _write_areas(db, areas)
         _write_meta(db, source_dir, len(cards), len(areas))
+        write_council_tables(db.conn)  # postcode district -> council (bot/directory/councils.py)
     db["service_card"].enable_fts(["name", "description", "organisation", "eligibility"],
                                   fts_version="FTS5", create_triggers=False, tokenize="porter")
     db.execute("ANALYZE")
@@ -269,7 +272,7 @@ def _write_national_rank(db: sqlite_utils.Database, national: list[dict[str, Any
     (or pair of nations near a border, or none known) and audience, worked out once here."""
     db.execute("CREATE TABLE national_rank (category TEXT NOT NULL, context TEXT NOT NULL, "
                "audience TEXT NOT NULL, position INTEGER NOT NULL, service_key INTEGER NOT NULL, "
-               "scope TEXT NOT NULL, area_name TEXT, "
+               "scope TEXT NOT NULL, area_name TEXT, tier INTEGER NOT NULL, "
                "PRIMARY KEY (category, context, audience, position)) WITHOUT ROWID")
     by_category: dict[str, dict[int, list[dict[str, Any]]]] = {}
     for area in national:
@@ -285,8 +288,8 @@ def _write_national_rank(db: sqlite_utils.Database, national: list[dict[str, Any
                     (fit_tier(audience, p["audiences"]), p["scope_rank"], p["sort_name"], p["key"], p)
                     for p in placed if not excluded(audience, p["audiences"]))
                 rows.extend((category, context_key(nations), audience or "", position, p["key"], p["scope"],
-                             p["area_name"]) for position, (*_, p) in enumerate(ranked))
-    db.conn.executemany("INSERT INTO national_rank VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                             p["area_name"], tier) for position, (tier, *_, p) in enumerate(ranked))
+    db.conn.executemany("INSERT INTO national_rank VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def _placement(areas: list[dict[str, Any]], nations: tuple[str, ...]) -> Optional[dict[str, Any]]:

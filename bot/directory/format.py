@@ -1,5 +1,10 @@
 """Plain-text cards for search results: one chat bubble per service, under a
-heading that is true of every card below it."""
+heading that is true of every card below it.
+
+Honest matching: when nothing near the place is of the kind of help and for
+the person asked for, one sentence says so (`none_near_message`); cards open
+to a wider group than the one asked for, and cards of another kind of help,
+come under their own introduction or heading (`group_intros`, `group_heading`)."""
 
 from __future__ import annotations
 
@@ -8,12 +13,38 @@ from datetime import date
 from typing import Any, Iterable, Optional
 
 from bot.directory.messages import message
+from bot.directory.ranking import names_an_audience
 from bot.directory.schema import NATION_LABELS, REFERRAL_TEXT
-from bot.directory.search import ServiceItem
+from bot.directory.search import BEST, BROADER, OTHER_KIND, SearchResults, ServiceItem
 
 PHONE_LABELS = {"voice": "Phone", "text": "Text", "whatsapp": "WhatsApp"}
 FEE_TEXT = {"free": "Free.", "low_cost": "Low cost.", "paid": "You may have to pay."}
 KM_PER_MILE = 1.609344
+
+# Each kind of help as it reads in "I could not find ... near LS6."
+KIND_PHRASES = {
+    "child_protection_advice": "advice about social care",
+    "legal_advice_advocacy": "legal advice",
+    "peer_support": "a peer group",
+    "drug_alcohol_treatment": "drug and alcohol help",
+    "harm_reduction": "help with needles and safer use",
+    "housing_homelessness": "housing help",
+    "perinatal_mental_health": "help with your mood in or after pregnancy",
+    "mental_health": "mental health help",
+    "domestic_abuse": "domestic abuse help",
+    "crisis_line": "a service to talk to now",
+}
+# Who the help is for, as it reads in "... for dads near LS6." ("anyone" names nobody).
+WHO_PHRASES = {
+    "mothers": "mums",
+    "fathers": "dads",
+    "whole_family": "whole families",
+    "women_only": "women",
+    "men_only": "men",
+    "after_removal": "parents apart from their child",
+    "parents": "parents",
+    "young_people": "young people",
+}
 
 
 def distance_text(distance_km: float) -> str:
@@ -53,6 +84,7 @@ def nations_text(nations: Iterable[str]) -> str:
 class CardGroup:
     coverage: Coverage
     items: tuple[ServiceItem, ...]
+    fit: str = BEST
 
 
 def group_by_coverage(items: Iterable[ServiceItem]) -> list[CardGroup]:
@@ -63,9 +95,53 @@ def group_by_coverage(items: Iterable[ServiceItem]) -> list[CardGroup]:
     return [CardGroup(key, tuple(members)) for key, members in groups.items()]
 
 
+def group_cards(items: Iterable[ServiceItem]) -> list[CardGroup]:
+    """Runs of cards that fit the same way and work in the same area, in the order given
+    (so a dads' group near you, then dads' lines for the UK, then family groups near you)."""
+    groups: list[CardGroup] = []
+    for item in items:
+        key = (item.fit, coverage(item))
+        if groups and (groups[-1].fit, groups[-1].coverage) == key:
+            groups[-1] = CardGroup(key[1], groups[-1].items + (item,), key[0])
+        else:
+            groups.append(CardGroup(key[1], (item,), key[0]))
+    return groups
+
+
+def who_phrase(audience: Optional[str]) -> Optional[str]:
+    return WHO_PHRASES.get(audience or "") if names_an_audience(audience) else None
+
+
+def none_near_message(results: SearchResults) -> Optional[dict[str, Any]]:
+    """One sentence when the place was found but nothing near it is of the kind and for the
+    person asked for; None otherwise (or on later pages)."""
+    if not results.place_found or results.local_found or results.offset:
+        return None
+    kind, who = KIND_PHRASES[results.category], who_phrase(results.audience)
+    place = results.place_label or "you"
+    if who:
+        return message("services_none_near_for", kind=kind, who=who, place=place)
+    return message("services_none_near", kind=kind, place=place)
+
+
+def group_intros(group: CardGroup, audience: Optional[str], said: set[str]) -> list[dict[str, Any]]:
+    """What to say once before the first group of wider or other-kind cards. `said` remembers."""
+    intro = None
+    if group.fit == BROADER and who_phrase(audience):
+        intro = message("services_broader", who=who_phrase(audience) or "")
+    elif group.fit == OTHER_KIND and group.coverage[0] != "local":
+        intro = message("services_related")  # a related kind of help, for the nation or the UK
+    if intro is None or intro["text"] in said:
+        return []
+    said.add(intro["text"])
+    return [intro]
+
+
 def group_heading(group: CardGroup, place_label: Optional[str]) -> dict[str, Any]:
     """The message to show above a group (bot/directory/messages.yml)."""
     scope, nations = group.coverage
+    if scope == "local" and group.fit == OTHER_KIND:
+        return message("services_other_kind_near")
     if scope == "local":
         return message("services_near", place=place_label or "you")
     if scope == "nation":

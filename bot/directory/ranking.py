@@ -5,7 +5,12 @@ men-only ones; a service only for the other parent (say, mothers only) is
 left out too. The rest are put in tiers: 0 is the closest fit (a fathers'
 or men's group for a father), then groups for whole families and parents,
 then everything else. With no audience given, services open to anyone come
-before those for one group.
+before those for one group. A service tagged for both mothers and fathers is
+a parents' service: it is not a fathers' option for a dad, nor a mothers'
+option for a mum.
+
+A search "matches" the person when a service is in their best tier
+(`best_fit`); the search tells them when nothing near them does.
 """
 
 from __future__ import annotations
@@ -62,13 +67,26 @@ def excluded(audience: Optional[str], service_audiences: frozenset[str]) -> bool
     return False
 
 
+def as_fitted(service_audiences: frozenset[str]) -> frozenset[str]:
+    """The audiences fit is judged on: one for mothers and fathers alike counts as for parents."""
+    if service_audiences & MALE and service_audiences & FEMALE:
+        return (service_audiences - MALE - FEMALE) | {"parents"}
+    return service_audiences
+
+
 def fit_tier(audience: Optional[str], service_audiences: frozenset[str]) -> int:
     """0 is the best fit, counting up."""
     wanted = preferences(audience)
+    fitted = as_fitted(service_audiences)
     for tier, group in enumerate(wanted):
-        if service_audiences & group:
+        if fitted & group:
             return tier
     return len(wanted)
+
+
+def names_an_audience(audience: Optional[str]) -> bool:
+    """True when the person said who the help is for, so a best fit can be told apart."""
+    return bool(audience) and audience in PREFERENCES and preferences(audience) != GENERAL
 
 
 def exclusion_masks(audience: Optional[str]) -> tuple[int, int, int]:
@@ -84,7 +102,10 @@ def exclusion_masks(audience: Optional[str]) -> tuple[int, int, int]:
 def tier_sql(audience: Optional[str], column: str = "aud_mask") -> str:
     """`fit_tier` as an SQL expression over an audience bit-mask column."""
     wanted = preferences(audience)
-    cases = " ".join(f"WHEN {column} & {mask_of(group)} THEN {i}" for i, group in enumerate(wanted))
+    male, female = mask_of(MALE), mask_of(FEMALE)
+    fitted = (f"(CASE WHEN ({column} & {male}) != 0 AND ({column} & {female}) != 0 "
+              f"THEN ({column} & ~{male | female}) | {AUDIENCE_BITS['parents']} ELSE {column} END)")
+    cases = " ".join(f"WHEN {fitted} & {mask_of(group)} THEN {i}" for i, group in enumerate(wanted))
     return f"(CASE {cases} ELSE {len(wanted)} END)"
 
 

@@ -1,12 +1,21 @@
 """Find services for a kind of help, a person and a place. Never comes back empty
 when the directory has any national service ("no wrong door").
 
-Order of results:
-1. local services whose area covers the place (within radius_km of the
-   service's location, same nation), ranked by distance plus fit;
-2. services for the whole of the person's nation, then UK-wide ones, best
-   fit first. When the kind of help has none, related kinds are used
-   (see RELATED_CATEGORIES), ending with helplines.
+Order of results (honest matching: each item says how it fits, in `fit`):
+1. local services of the kind of help asked for that fit the person best
+   (a dads' group for a dad), whose area covers the place (within radius_km
+   of the service's location, same nation), nearest first;
+2. services of that kind for the whole of the person's nation, then UK-wide
+   ones, that fit the person best;
+3. local, then national, services of that kind open to a wider group
+   (fit "broader": a family group for a dad);
+4. when nothing local fitted in 1, local services of related kinds of help
+   (fit "other_kind", see RELATED_CATEGORIES);
+5. when the kind of help has no national service for this person at all,
+   national services of the first related kind that has some ("other_kind"),
+   ending with helplines.
+With no audience given (or "anyone"), every service of the kind counts as a
+best fit, so 3 is empty and 1 is ranked by distance plus fit.
 
 Fit (bot/directory/ranking.py): a category match is required; the audience
 rules some services out (a father never sees women-only services) and puts
@@ -33,7 +42,7 @@ from zoneinfo import ZoneInfo
 from bot.directory.build import points_table
 from bot.directory.locations import PlaceResult, resolve_place
 from bot.directory.ranking import (
-    CATEGORY_INDEX, NATION_CONTEXTS, context_key, exclusion_masks, tier_sql,
+    CATEGORY_INDEX, NATION_CONTEXTS, context_key, exclusion_masks, names_an_audience, tier_sql,
 )
 from bot.directory.schema import AUDIENCES, CATEGORIES, DAYS, RELATED_CATEGORIES
 
@@ -44,6 +53,8 @@ KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 FIRST_RING_KM = 4.0
 RING_GROWTH = 2.5
 KNOWN_CONTEXTS = {context_key(c) for c in NATION_CONTEXTS}
+ANY_TIER = (0, 1_000)
+BEST, BROADER, OTHER_KIND = "best", "broader", "other_kind"
 
 Db = Union[str, Path, sqlite3.Connection]
 
@@ -80,6 +91,7 @@ class ServiceItem:
     category: str                   # the kind of help it was found for
     source_url: str
     last_verified: str
+    fit: str = BEST                 # best | broader (wider audience) | other_kind (another kind of help)
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,7 @@ class SearchResults:
     has_more: bool
     offset: int
     limit: int
-    local_found: bool               # at least one local service covers the place
+    local_found: bool               # a local service of this kind fits the person best
     category: str
     audience: Optional[str]
     place_label: Optional[str]
@@ -104,6 +116,7 @@ class _Hit:
     category: str
     distance_km: Optional[float]
     area_name: str
+    fit: str = BEST
 
 
 def open_directory(db_path: Union[str, Path]) -> sqlite3.Connection:
@@ -144,25 +157,93 @@ def search(db: Db, category: str, audience: Optional[str] = None,
     conn, owned = (db, False) if isinstance(db, sqlite3.Connection) else (open_directory(db), True)
     try:
         need = offset + limit + 1  # one more than the page, to know if there is more
-        local = _local_hits(conn, category, audience, place, nations, need) if place and place.found else []
-        page = _local_page(conn, category, local[offset:offset + limit])
-        has_more, used = len(local) >= need, []
-        if not has_more:
-            skip = max(0, offset - len(local))
-            national, has_more, used = _national_hits(
-                conn, category, audience, nations, skip, limit - len(page), {r[0] for r in local})
-            page += national
-        items = _items(conn, page, now)
+        finder = _Finder(conn, category, audience, place if place and place.found else None, nations)
+        hits, local_found = finder.ordered(need)
+        items = _items(conn, hits[offset:offset + limit], now)
     finally:
         if owned:
             conn.close()
     return SearchResults(
-        items=tuple(items), has_more=has_more, offset=offset, limit=limit, local_found=bool(local),
-        category=category, audience=audience, place_label=place.label if place else None,
-        nation=nations[0] if nations else None,
-        fallback_categories=tuple(c for c in used if c != category),
+        items=tuple(items), has_more=len(hits) >= need, offset=offset, limit=limit,
+        local_found=local_found, category=category, audience=audience,
+        place_label=place.label if place else None, nation=nations[0] if nations else None,
+        fallback_categories=tuple(c for c in finder.national_kinds if c != category),
         place_found=bool(place and place.found),
     )
+
+
+class _Finder:
+    """The results in order, section by section, each read only as far as the page needs."""
+
+    def __init__(self, conn: sqlite3.Connection, category: str, audience: Optional[str],
+                 place: Optional[PlaceResult], nations: Sequence[str]) -> None:
+        self.conn, self.category, self.audience = conn, category, audience
+        self.place, self.nations = place, tuple(nations)
+        self.best, self.broader = ((0, 0), (1, ANY_TIER[1])) if names_an_audience(audience) else (ANY_TIER, None)
+        self.national_kinds: list[str] = []
+
+    def ordered(self, need: int) -> tuple[list[_Hit], bool]:
+        """Up to `need` hits in order, and whether a local service fits the person best."""
+        hits: list[_Hit] = []
+        seen: set[int] = set()
+        local_best = self._local(self.category, self.best, need, BEST)
+        kind = self._national_kind()
+        sections = [lambda n: local_best]
+        if kind == self.category:
+            sections.append(lambda n: self._national(kind, self.best, n, BEST))
+        if self.broader:
+            sections.append(lambda n: self._local(self.category, self.broader, n, BROADER))
+            if kind == self.category:
+                sections.append(lambda n: self._national(kind, self.broader, n, BROADER))
+        if not local_best:
+            sections.append(self._local_other_kinds)
+        if kind and kind != self.category:
+            sections.append(lambda n: self._national(kind, ANY_TIER, n, OTHER_KIND))
+        for section in sections:
+            for hit in section(need - len(hits) + len(seen)):
+                if hit.key not in seen:
+                    seen.add(hit.key)
+                    hits.append(hit)
+            if len(hits) >= need:
+                return hits[:need], bool(local_best)
+        return hits, bool(local_best)
+
+    def _local(self, category: str, tiers: tuple[int, int], need: int, fit: str) -> list[_Hit]:
+        if self.place is None or need <= 0:
+            return []
+        rows = _local_hits(self.conn, category, self.audience, self.place, self.nations, need, tiers)
+        return _local_page(self.conn, category, rows, fit)
+
+    def _local_other_kinds(self, need: int) -> list[_Hit]:
+        """Nearby services of related kinds of help, nearest best fit first."""
+        found = [(hit_score, hit) for other in RELATED_CATEGORIES.get(self.category, ()) if other != self.category
+                 for hit_score, hit in self._scored_local(other, need)]
+        return [hit for _, hit in sorted(found, key=lambda pair: pair[0])]
+
+    def _scored_local(self, category: str, need: int) -> list[tuple[tuple[float, float], _Hit]]:
+        if self.place is None or need <= 0:
+            return []
+        rows = _local_hits(self.conn, category, self.audience, self.place, self.nations, need, ANY_TIER)
+        hits = _local_page(self.conn, category, rows, OTHER_KIND)
+        return [((row[1], row[2]), hit) for row, hit in zip(rows, hits)]
+
+    def _national_kind(self) -> Optional[str]:
+        """The kind of help the national part shows: the one asked for, else the first related
+        kind with a national service for this person."""
+        for candidate in (self.category, *RELATED_CATEGORIES.get(self.category, ())):
+            if self._national(candidate, ANY_TIER, 1, BEST):
+                self.national_kinds = [candidate]
+                return candidate
+        return None
+
+    def _national(self, category: str, tiers: tuple[int, int], wanted: int, fit: str) -> list[_Hit]:
+        if wanted <= 0:
+            return []
+        context = context_key(self.nations)
+        if context not in KNOWN_CONTEXTS:
+            context = context_key(self.nations[:1])
+        rows = self.conn.execute(NATIONAL_SQL, (category, context, self.audience or "", *tiers, wanted))
+        return [_Hit(key, scope, category, None, area or "", fit) for key, scope, area in rows]
 
 
 def _nations(place: Optional[PlaceResult], nation: Optional[str]) -> tuple[str, ...]:
@@ -182,7 +263,7 @@ SELECT service_key, MIN(score) AS score, distance, id FROM (
     FROM {points} r JOIN local_area a ON a.id = r.id
     WHERE r.min_lat <= ? AND r.max_lat >= ? AND r.min_lon <= ? AND r.max_lon >= ? {nation_filter}
       AND (a.aud_mask & ?) = 0 AND NOT ((a.aud_mask & ?) != 0 AND (a.aud_mask & ?) = 0)
-  ) WHERE d2 <= radius_km * radius_km AND d2 <= ?
+  ) WHERE d2 <= radius_km * radius_km AND d2 <= ? AND tier BETWEEN ? AND ?
 )
 GROUP BY service_key
 ORDER BY score, distance, sort_name
@@ -191,8 +272,10 @@ LIMIT ?
 
 
 def _local_hits(conn: sqlite3.Connection, category: str, audience: Optional[str],
-                place: PlaceResult, nations: Sequence[str], need: int) -> list[tuple]:
-    """Up to `need` rows (service_key, score, distance_km, local_area id), best first.
+                place: PlaceResult, nations: Sequence[str], need: int,
+                tiers: tuple[int, int] = ANY_TIER) -> list[tuple]:
+    """Up to `need` rows (service_key, score, distance_km, local_area id), best first,
+    of services whose fit tier for `audience` lies in `tiers`.
 
     Searched in growing rings: once the need-th best score is no more than the ring's
     radius, nothing outside the ring can beat it, so the answer is exact."""
@@ -215,19 +298,19 @@ def _local_hits(conn: sqlite3.Connection, category: str, audience: Optional[str]
         rows = conn.execute(sql, (
             TIER_PENALTY_KM, lat, lat, lon, km_lon, lon, km_lon,
             lat + d_lat, lat - d_lat, lon + d_lon, lon - d_lon, *nations,
-            never, only, unless, ring * ring, need)).fetchall()
+            never, only, unless, ring * ring, *tiers, need)).fetchall()
         if ring >= reach[0] or (len(rows) >= need and rows[need - 1][1] <= ring):
             return rows
         ring = min(ring * RING_GROWTH, reach[0])
 
 
-def _local_page(conn: sqlite3.Connection, category: str, rows: list[tuple]) -> list[_Hit]:
+def _local_page(conn: sqlite3.Connection, category: str, rows: list[tuple], fit: str = BEST) -> list[_Hit]:
     if not rows:
         return []
     names = dict(conn.execute(
         f"SELECT id, area_name FROM local_area WHERE id IN ({', '.join('?' * len(rows))})",
         [r[3] for r in rows]).fetchall())
-    return [_Hit(key, "local", category, round(distance, 1), names.get(area_id) or "")
+    return [_Hit(key, "local", category, round(distance, 1), names.get(area_id) or "", fit)
             for key, _, distance, area_id in rows]
 
 
@@ -248,28 +331,8 @@ def _ensure_math(conn: sqlite3.Connection) -> None:
 
 
 NATIONAL_SQL = ("SELECT service_key, scope, area_name FROM national_rank "
-                "WHERE category = ? AND context = ? AND audience = ? AND position >= ? "
+                "WHERE category = ? AND context = ? AND audience = ? AND tier BETWEEN ? AND ? "
                 "ORDER BY position LIMIT ?")
-
-
-def _national_hits(conn: sqlite3.Connection, category: str, audience: Optional[str],
-                   nations: Sequence[str], skip: int, wanted: int, local_keys: set[int]) \
-        -> tuple[list[_Hit], bool, list[str]]:
-    """A page of nation- and UK-wide services, whether there are more, and the kind of help used."""
-    context = context_key(nations)
-    if context not in KNOWN_CONTEXTS:
-        context = context_key(nations[:1])
-    for candidate in (category, *RELATED_CATEGORIES.get(category, ())):
-        key = (candidate, context, audience or "")
-        if not conn.execute(NATIONAL_SQL, (*key, 0, 1)).fetchone():
-            continue  # nothing of this kind for this person: try a related kind
-        # The build leaves out local rows a national row already covers; a service can still show
-        # twice near a border (local in one nation, nation-wide in the other), so drop repeats.
-        rows = [r for r in conn.execute(NATIONAL_SQL, (*key, skip, wanted + 1 + len(local_keys)))
-                if r[0] not in local_keys]
-        hits = [_Hit(k, scope, candidate, None, area or "") for k, scope, area in rows[:wanted]]
-        return hits, len(rows) > wanted, [candidate]
-    return [], False, []
 
 
 def _items(conn: sqlite3.Connection, hits: list[_Hit], now: Optional[datetime]) -> list[ServiceItem]:
@@ -296,7 +359,7 @@ def _items(conn: sqlite3.Connection, hits: list[_Hit], now: Optional[datetime]) 
             open_now=open_now(schedules, moment), distance_km=hit.distance_km, scope=hit.scope,
             nations=tuple(n for n in (card["nations"] or "").split(",") if n),
             area_name=hit.area_name, category=hit.category, source_url=card["source_url"],
-            last_verified=card["last_verified"],
+            last_verified=card["last_verified"], fit=hit.fit,
         ))
     return items
 

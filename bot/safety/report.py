@@ -24,7 +24,7 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "tests" / "data"
 @dataclass
 class Corpus:
     crisis: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    non_crisis: list[tuple[str, bool]] = field(default_factory=list)  # (text, expected past_only)
+    non_crisis: list[tuple[str, bool | None]] = field(default_factory=list)  # (text, expected past_only)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -45,6 +45,12 @@ CORPORA: dict[str, tuple[str, str, str | None]] = {
         "crisis_dev_non_crisis_messages.yml",
         None,  # its past-only messages are a group of the non-crisis file
     ),
+    # Written before the lexicon was widened, never tuned on (tests/data/blind/README.md).
+    "blind corpus (2026-12-01, never tuned on)": (
+        "blind/crisis_messages.yml",
+        "blind/non_crisis_messages.yml",
+        None,
+    ),
 }
 # Corpora that --strict holds to recall 1.0 and no false positives.
 STRICT = frozenset({"main corpus", "held-out corpus"})
@@ -58,8 +64,11 @@ def load_corpus(data_dir: Path, names: tuple[str, str, str | None] = CORPORA["ma
         for item in _read(crisis)["messages"]:
             corpus.crisis.append((item["text"], tuple(item["kinds"])))
     if non_crisis.exists():
-        for group in _read(non_crisis)["groups"].values():
+        content = _read(non_crisis)
+        for group in (content.get("groups") or {}).values():
             corpus.non_crisis.extend((text, bool(group["past_only"])) for text in group["messages"])
+        # The blind files list messages without saying which are past-only.
+        corpus.non_crisis.extend((item["text"], None) for item in content.get("messages") or [])
     if past.exists():
         corpus.non_crisis.extend((text, True) for text in _read(past)["messages"])
     return corpus
@@ -69,22 +78,26 @@ def evaluate(corpus: Corpus, verbose: bool = False) -> dict[str, Any]:
     """Return recall per kind, overall recall, false-positive rate and past_only accuracy."""
     found = {kind: 0 for kind in KINDS}
     total = {kind: 0 for kind in KINDS}
-    all_found, failures = 0, []
+    all_found, any_found, failures = 0, 0, []
     for text, expected in corpus.crisis:
         got = detect(text).kinds
         for kind in expected:
             total[kind] += 1
             found[kind] += kind in got
+        any_found += bool(got)
         if set(expected) <= set(got):
             all_found += 1
         else:
             failures.append(f"MISSED  {expected} got {got}: {text[:100]}")
     false_pos, past_ok = 0, 0
+    past_known = [want for _, want in corpus.non_crisis if want is not None]
     for text, want_past in corpus.non_crisis:
         result = detect(text)
         if result.kinds:
             false_pos += 1
             failures.append(f"FALSE+  {result.kinds} {list(result.evidence)}: {text[:100]}")
+        elif want_past is None:
+            continue
         elif result.past_only == want_past:
             past_ok += 1
         else:
@@ -95,11 +108,12 @@ def evaluate(corpus: Corpus, verbose: bool = False) -> dict[str, Any]:
     return {
         "recall": {k: (found[k] / total[k] if total[k] else None, total[k]) for k in KINDS},
         "overall_recall": all_found / n_crisis if n_crisis else None,
+        "any_kind": any_found / n_crisis if n_crisis else None,
         "n_crisis": n_crisis,
         "fpr": false_pos / n_non if n_non else None,
         "false_positives": false_pos,
         "n_non_crisis": n_non,
-        "past_only_accuracy": past_ok / n_non if n_non else None,
+        "past_only_accuracy": past_ok / len(past_known) if past_known else None,
         "failures": failures,
     }
 
@@ -113,7 +127,8 @@ def _print(title: str, result: dict[str, Any]) -> None:
     for kind, (recall, count) in result["recall"].items():
         print(f"  recall {kind:<17} {_fmt(recall)}  (n={count})")
     overall, n_crisis = _fmt(result["overall_recall"]), result["n_crisis"]
-    print(f"  recall overall          {overall}  (n={n_crisis} crisis messages)")
+    print(f"  recall overall          {overall}  (n={n_crisis} crisis messages, every kind found)")
+    print(f"  escalated at all        {_fmt(result['any_kind'])}  (some crisis kind found)")
     print(
         f"  false-positive rate     {_fmt(result['fpr'])}  "
         f"({result['false_positives']} of {result['n_non_crisis']} non-crisis messages)"

@@ -198,7 +198,10 @@ def test_search_shows_three_local_results_then_the_next_step_buttons() -> None:
                                           "location": "LS6", "nation": "england"})
     messages = texts(dispatcher)
     assert messages[0] == "Here are some services near LS6."
-    cards = messages[1:4]
+    # Dads' and men's groups first; the family group is for more people than dads, and says so.
+    assert messages[3:5] == ["These are not just for dads, but they may still help.",
+                             "Here are some services near LS6."]
+    cards = messages[1:3] + messages[5:6]
     assert [c.splitlines()[0] for c in cards] == [
         "Example Dads Group Leeds (Example Family Charity)", "Example Men's Group Bradford (Example Family Charity)",
         "Example Family Drop-in Leeds (Example Family Charity)"]
@@ -210,7 +213,7 @@ def test_search_shows_three_local_results_then_the_next_step_buttons() -> None:
     assert titles == ["Show more", "Different area", "Different kind of help", "Back to the menu"]
     assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == [
         "/show_more_services", "/change_location", "/change_help_category", "/main_menu"]
-    assert slots == {"service_search_offset": 3.0}
+    assert slots == {"service_search_offset": 3.0, "last_search_local": True}
     assert not any("Mums Circle" in t for t in messages)
 
 
@@ -219,8 +222,9 @@ def test_show_more_continues_where_the_last_page_ended() -> None:
                                    slots={"help_category": "peer_support", "audience": "fathers",
                                           "location": "LS6", "service_search_offset": 3.0})
     messages = texts(dispatcher)
-    assert messages[0] == "Here are services that work anywhere in the UK."
-    assert messages[1].startswith("Example Parents Online Group") and "Works anywhere in the UK." in messages[1]
+    assert messages[0] == "These are not just for dads, but they may still help."
+    assert messages[1] == "Here are services that work anywhere in the UK."
+    assert messages[2].startswith("Example Parents Online Group") and "Works anywhere in the UK." in messages[2]
     assert [b["title"] for b in dispatcher.messages[-1]["buttons"]][0] == "Different area"  # no more to show
     assert slots == {"service_search_offset": 4.0}
     slots, dispatcher = run_action(ActionShowMoreServices(), intent="show_more_services",
@@ -233,7 +237,7 @@ def test_nothing_near_is_said_honestly_and_national_services_follow() -> None:
     _, dispatcher = run_action(ActionSearchServices(), slots={"help_category": "peer_support",
                                                               "location": "Inverness"})
     messages = texts(dispatcher)
-    assert messages[0].startswith("I could not find a service near Inverness.")
+    assert messages[0] == "I could not find a peer group near Inverness."
     assert messages[1] == "Here are services that work anywhere in the UK."
     assert messages[2].startswith("Example Parents Online Group")
 
@@ -258,7 +262,7 @@ def test_related_help_is_offered_when_nothing_national_exists() -> None:
     _, dispatcher = run_action(ActionSearchServices(), slots={"help_category": "domestic_abuse",
                                                               "location": "Leeds"})
     messages = texts(dispatcher)
-    assert messages[0].startswith("I could not find a service near Leeds.")
+    assert messages[0] == "I could not find domestic abuse help near Leeds."
     assert messages[1].startswith("I could not find this kind of help that works everywhere.")
     assert messages[2] == "Here are services that work anywhere in the UK."
     assert "Example Listening Line" in messages[3]
@@ -267,7 +271,7 @@ def test_related_help_is_offered_when_nothing_national_exists() -> None:
 # --- headings: each one true of every card under it ----------------------------------------
 
 HEADING = re.compile(r"Here are (?:some services near (?P<near>.+)|services for people in (?P<nations>.+)"
-                     r"|(?P<uk>services that work anywhere in the UK))\.")
+                     r"|(?P<uk>services that work anywhere in the UK))\.|(?P<other>Other help near you, of a different kind:)")
 NEAR = r"(?:Less than 1 mile|About \d+ miles?) away(?: \(.*\))?\."
 WHERE = re.compile(NEAR + r"|For people in .+\.|Works anywhere in the UK\.")
 
@@ -288,7 +292,7 @@ def cards_with_headings(messages: List[str]) -> List[tuple[str, str]]:
 
 def heading_is_true(heading: str, where: str) -> bool:
     match = HEADING.fullmatch(heading)
-    if match["near"]:
+    if match["near"] or match["other"]:
         return bool(re.fullmatch(NEAR, where))
     if match["nations"]:
         return where == f"For people in {match['nations']}."

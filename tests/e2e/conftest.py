@@ -60,7 +60,8 @@ def action_server(rasa_env: dict[str, str], directory_db: Path,
     port = free_port()
     log = tmp_path_factory.mktemp("actions") / "actions.log"
     process = _start([str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
-                      "--port", str(port)], {**rasa_env, "DIRECTORY_DB": str(directory_db)}, log)
+                      "--port", str(port)],
+                     {**rasa_env, "DIRECTORY_DB": str(directory_db), "SANIC_HOST": "127.0.0.1"}, log)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/health", SERVER_START_SECONDS, process)
     except Exception as error:
@@ -78,6 +79,7 @@ def _assistant(model: Path, rasa_env: dict[str, str], action_url: str,
            "TRACKER_STORE_URL": f"sqlite:///{tracker_db}", **(extra_env or {})}
     log = folder / "rasa.log"
     process = _start([str(VENV_BIN / "rasa"), "run", "--model", str(model), "--port", str(port),
+                      "--interface", "127.0.0.1",
                       "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                       "--cors", "*"], env, log)
     url = f"http://127.0.0.1:{port}"

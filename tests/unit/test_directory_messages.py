@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from bot.directory.categories import match_audience, match_category
+from bot.directory.format import KIND_PHRASES, WHO_PHRASES
 from bot.directory.locations import normalise, resolve_place
 from bot.directory.messages import load_messages, message
 from bot.directory.schema import AUDIENCES, CATEGORIES
@@ -19,7 +20,8 @@ from bot.language import load_rules, longest_sentence, reading_grade, stigmatisi
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = load_messages()
-TEXTS = [(name, entry["text"].format(place="Leeds", nation_name="Wales")) for name, entry in MESSAGES.items()]
+SAMPLE = {"place": "Leeds", "nation_name": "Wales", "kind": "a peer group", "who": "dads"}
+TEXTS = [(name, entry["text"].format(**SAMPLE)) for name, entry in MESSAGES.items()]
 BUTTONS = [(name, b["title"]) for name, entry in MESSAGES.items() for b in entry.get("buttons", [])]
 
 
@@ -29,6 +31,21 @@ def test_messages_are_plain_and_kind(name: str, text: str) -> None:
     assert not stigmatising_terms(text), name
     assert reading_grade(text) <= rules.max_grade_per_response, (name, reading_grade(text))
     assert longest_sentence(text) <= rules.max_words_per_sentence, name
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_every_no_match_sentence_is_plain_and_one_sentence(category: str) -> None:
+    rules = load_rules()
+    assert set(KIND_PHRASES) == set(CATEGORIES)
+    for who in (None, *WHO_PHRASES.values()):
+        name = "services_none_near_for" if who else "services_none_near"
+        text = MESSAGES[name]["text"].format(kind=KIND_PHRASES[category], who=who, place="Berwick-upon-Tweed")
+        assert text.count(".") == 1 and text.endswith("."), text
+        assert not stigmatising_terms(text), text
+        assert reading_grade(text) <= rules.max_grade_per_response, (text, reading_grade(text))
+        assert longest_sentence(text) <= rules.max_words_per_sentence, text
+    for who in WHO_PHRASES.values():
+        assert not stigmatising_terms(MESSAGES["services_broader"]["text"].format(who=who))
 
 
 def test_button_titles_are_free_of_stigmatising_words() -> None:

@@ -6,7 +6,7 @@ from tests.conftest import ROOT, load_yaml
 
 TOPICS = {
     "child_protection", "rights_advocacy", "peer_support", "drug_treatment", "housing",
-    "mental_health", "domestic_abuse", "find_service", "crisis", "greet", "goodbye",
+    "mental_health", "domestic_abuse", "young_person", "privacy", "find_service", "crisis", "greet", "goodbye",
     "thanks", "bot_challenge", "out_of_scope", "talk_to_person", "other",
 }
 
