@@ -30,7 +30,7 @@ from bot.crisis_alert import crisis_alerts, send_in_background
 from bot.privacy import asked_to_forget, redact_event
 from bot.retention import SECONDS_PER_HOUR, PurgeSchedule, configured_retention_days, purge_every_hours
 from bot.usage_counts import CountKey, count_new_events
-from bot.usage_store import add_counts, create_tables, record_purge
+from bot.usage_store import CountWriter, create_tables, record_purge
 
 logger = logging.getLogger(__name__)
 SECONDS_PER_DAY = 86_400
@@ -60,6 +60,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
         )
         self._pending_counts: dict[str, Counter[CountKey]] = {}
+        self.usage_counts = CountWriter(self.engine)
         try:
             create_tables(self.engine)
         except Exception as exc:  # counting is optional; conversations are not
@@ -99,13 +100,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                          type(exc).__name__)
 
     def _write_counts(self, counts: Optional[Counter[CountKey]]) -> None:
-        if not counts:
-            return
-        try:
-            add_counts(self.engine, counts)
-        except Exception as exc:  # never the SQL parameters or any text in the log
-            logger.error("Usage counts not recorded (%s); the conversation goes on",
-                         type(exc).__name__)
+        if counts:
+            self.usage_counts.submit(counts)  # written on a background thread
 
     @staticmethod
     def _alert_staff(sender_id: str, new_events: list[dict[str, Any]]) -> None:

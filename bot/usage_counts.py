@@ -17,18 +17,23 @@ id, postcode or time finer than an ISO week can reach the counter table.
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sqlite3
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 import yaml
 
 from bot.directory.schema import CATEGORIES, NATIONS
 
 TOPICS_PATH = Path(__file__).with_name("topics.yml")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ANSWERED = "answered"
 DISAMBIGUATED = "disambiguated"
@@ -83,10 +88,11 @@ def iso_week(timestamp: float) -> str:
 def council_area(location: Optional[str], nation: Optional[str]) -> str:
     """The council area of a town or postcode district, or "" when unknown.
 
-    This is the one place the council lookup plugs in. It uses
-    `bot.directory.councils` when that module is present; until then counts
-    carry the nation only. Whatever the lookup, only a council's name is
-    returned, never the place the person typed.
+    The one place the council lookup plugs in: the district (a town's is its
+    main district) is looked up in the `outcode_council` table that
+    `bot.directory.councils` writes into the directory file. Only a council's
+    name is returned, never the place the person typed; with no lookup (or an
+    older directory file) counts carry the nation only.
     """
     if not location or not isinstance(location, str):
         return ""
@@ -101,12 +107,34 @@ def council_area(location: Optional[str], nation: Optional[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _council_lookup() -> Any:
-    try:
-        from bot.directory import councils  # type: ignore[attr-defined]
-    except ImportError:
+def _council_lookup() -> Optional[Callable[[str, Optional[str]], str]]:
+    if importlib.util.find_spec("bot.directory.councils") is None:
         return None
-    return getattr(councils, "council_for", None)
+    return _council_in_directory
+
+
+@lru_cache(maxsize=4096)
+def _council_in_directory(location: str, nation: Optional[str]) -> str:
+    from bot.directory.locations import resolve_place
+    from bot.directory.schema import NATION_LABELS
+
+    # The nation tells apart towns with one name in two nations (Bangor).
+    place = resolve_place(f"{location} {NATION_LABELS.get(nation or '', '')}".strip())
+    if not place.found or not place.outcode:
+        return ""
+    try:
+        with closing(sqlite3.connect(f"file:{_directory_db()}?mode=ro", uri=True)) as conn:
+            row = conn.execute(
+                "SELECT b.name FROM outcode_council o JOIN council_body b ON b.code = o.council_area "
+                "WHERE o.outcode = ?", (place.outcode.upper(),)).fetchone()
+    except sqlite3.Error:  # no directory file, or one built before councils were added
+        return ""
+    return row[0] if row and isinstance(row[0], str) else ""
+
+
+def _directory_db() -> Path:
+    path = Path(os.environ.get("DIRECTORY_DB", "") or "build/directory.sqlite")
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def count_new_events(prior: Sequence[Mapping[str, Any]],

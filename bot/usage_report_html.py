@@ -28,6 +28,7 @@ table{border-collapse:collapse;margin:.75rem 0;font-size:.92rem}
 th,td{border:1px solid #c8ccd0;padding:.3rem .5rem;text-align:right;vertical-align:top}
 th:first-child,td:first-child{text-align:left}thead th{background:#f2f4f6}
 .scroll{overflow-x:auto}.summary td{font-size:1.05rem}
+td.few{color:#595959;font-size:.8rem;white-space:nowrap}th[scope=row]{min-width:11rem}
 svg{max-width:100%;height:auto}.note{background:#f6f8fa;border-left:4px solid #5a6b7b;padding:.5rem .8rem}
 """
 BAR, SUPPRESSED_FILL, TEXT = "#2f5d8a", "url(#stripes)", "#1b1b1b"
@@ -43,7 +44,7 @@ def report_html(report: Report) -> str:
         "<h1>Family support assistant: what people asked for</h1>",
         f'<p class="lead">{len(report.weeks)} weeks, from the week starting {week_label(first, True)} '
         f"to the week starting {week_label(last, True)}.</p>",
-        f'<p class="muted">Made on {report.generated:%d %B %Y} from anonymous counts.</p>',
+        f'<p class="muted">Made on {report.generated.day} {report.generated:%B %Y} from anonymous counts.</p>',
         _how_to_read(),
         _summary(report),
         _topics(report),
@@ -112,7 +113,7 @@ def _fallback(report: Report) -> str:
     percents: list[Optional[float]] = [None if r == "too few to show" else 100 * f / t
                                        for r, f, t in zip(rates, fell_back, totals)]
     header = "".join(f"<th scope=\"col\">{escape(week_label(w))}</th>" for w in report.weeks)
-    cells = lambda values: "".join(f"<td>{escape(v)}</td>" for v in values)  # noqa: E731
+    cells = lambda values: "".join(_cell(v) for v in values)  # noqa: E731
     table = (f'<div class="scroll"><table><thead><tr><th scope="col">Week starting</th>{header}</tr></thead>'
              f"<tbody><tr><th scope=\"row\">Messages</th>{cells(shown(t) for t in totals)}</tr>"
              f"<tr><th scope=\"row\">Not understood</th>{cells(shown(f) for f in fell_back)}</tr>"
@@ -142,7 +143,7 @@ def _unmet_need(report: Report) -> str:
         f"<tr><td>{escape(area_label(n.nation, n.council))}</td>"
         f"<td>{escape(NATION_LABELS.get(n.nation, n.nation))}</td>"
         f"<td>{escape(CATEGORY_LABELS.get(n.help_category, n.help_category))}</td>"
-        f"<td>{escape(shown(n.no_local))}</td><td>{escape(shown(n.local))}</td></tr>"
+        f"{_cell(shown(n.no_local))}{_cell(shown(n.local))}</tr>"
         for n in report.unmet)
     return (intro + '<div class="scroll"><table><thead><tr><th scope="col">Council area</th>'
             '<th scope="col">Nation</th><th scope="col">Kind of help</th>'
@@ -168,7 +169,7 @@ def _retention(report: Report) -> str:
         last = "No purge has been recorded yet in this database."
     else:
         when = datetime.fromtimestamp(purge.ran_at, timezone.utc)
-        last = (f"The last purge ran on {when:%d %B %Y} at {when:%H:%M} UTC and deleted "
+        last = (f"The last purge ran on {when.day} {when:%B %Y} at {when:%H:%M} UTC and deleted "
                 f"{purge.deleted_events:,} stored events older than {purge.retention_days} days.")
     return ('<h2 id="retention">How long conversations are kept</h2>'
             f"<p>Conversations are deleted {report.retention_days} days after their last message "
@@ -180,12 +181,17 @@ def _retention(report: Report) -> str:
             "hold no words, no conversation id, no postcode and no time finer than a week.</p>")
 
 
+def _cell(value: str) -> str:
+    """A table cell; suppressed and too-small values are set in grey so real numbers stand out."""
+    few = value in (FEWER_THAN_5, "too few to show")
+    return f'<td class="few">{escape(value)}</td>' if few else f"<td>{escape(value)}</td>"
+
+
 def _week_table(first: str, rows: Sequence[tuple[str, Sequence[int]]], weeks: Sequence[str]) -> str:
     header = "".join(f'<th scope="col">{escape(week_label(w))}</th>' for w in weeks)
     body = "".join(
         f'<tr><th scope="row">{escape(label)}</th>'
-        + "".join(f"<td>{escape(shown(v))}</td>" for v in values)
-        + f"<td>{escape(shown(sum(values)))}</td></tr>"
+        + "".join(_cell(shown(v)) for v in values) + _cell(shown(sum(values))) + "</tr>"
         for label, values in rows)
     return (f'<div class="scroll"><table><thead><tr><th scope="col">{escape(first or "Week starting")}</th>'
             f'{header}<th scope="col">All weeks</th></tr></thead><tbody>{body}</tbody></table></div>')

@@ -6,21 +6,28 @@
   same row at once without losing a count.
 - `purge_runs`: when each retention purge ran and how many events it deleted,
   so the report can show that purging happens.
+- `CountWriter`: writes the counts on a background thread, off the save path.
 
 SQLAlchemy Core only; works on SQLite (3.24 or later) and PostgreSQL.
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
+import queue
+import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional
+from typing import Iterable, Mapping, Optional, Union
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.usage_counts import CountKey
 
+logger = logging.getLogger(__name__)
 METADATA = sa.MetaData()
 KEY_COLUMNS = ("week", "nation", "council", "topic", "outcome", "help_category")
 PURGE_RUNS_KEPT = 500
@@ -118,3 +125,59 @@ def last_purge(engine: Engine) -> Optional[PurgeRun]:
 def purge_runs(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(PURGE_RUNS)).scalar_one())
+
+
+class CountWriter:
+    """Writes counts on one background thread, so a save never waits for them.
+
+    Counts arriving within `delay` seconds of each other are merged into one
+    write, so a busy server adds one small transaction every few seconds, not
+    one per message. A failed write is logged (the error's type only: never
+    values or text) and dropped. `flush` writes at once and waits; counts still
+    queued when the process is killed are lost.
+    """
+
+    def __init__(self, engine: Engine, delay: float = 2.0) -> None:
+        self._engine = engine
+        self._delay = delay
+        self._queue: "queue.Queue[Union[Counter[CountKey], threading.Event]]" = queue.Queue()
+        threading.Thread(target=self._loop, name="usage-counts", daemon=True).start()
+        atexit.register(self.flush, 2.0)
+
+    def submit(self, counts: Mapping[CountKey, int]) -> None:
+        if counts:
+            self._queue.put(Counter(counts))
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Write everything submitted so far and wait for it; False on timeout."""
+        done = threading.Event()
+        self._queue.put(done)
+        return done.wait(timeout)
+
+    def _loop(self) -> None:
+        while True:
+            batch = self._collect()
+            merged: Counter[CountKey] = Counter()
+            for item in batch:
+                if isinstance(item, Counter):
+                    merged.update(item)
+            try:
+                add_counts(self._engine, merged)
+            except Exception as exc:
+                logger.error("Usage counts not recorded (%s); the conversation goes on",
+                             type(exc).__name__)
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()
+
+    def _collect(self) -> list[Union[Counter[CountKey], threading.Event]]:
+        batch = [self._queue.get()]
+        deadline = time.monotonic() + self._delay
+        while not isinstance(batch[-1], threading.Event):
+            try:
+                batch.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                break
+        while not self._queue.empty():  # anything else already waiting
+            batch.append(self._queue.get_nowait())
+        return batch

@@ -7,6 +7,8 @@
   stale     services not checked for N days (default STALE_AFTER_DAYS)
   find      staff text search over names and descriptions
   bench     build synthetic directories and time builds and searches
+  councils  the postcode district -> council table (from data/councils/), as CSV
+  coverage  local services by council area; writes test-artifacts/coverage.html
 
 Paths default to the settings (.env: DIRECTORY_SOURCE, DIRECTORY_DB), so a
 local partnership can load its own directory with
@@ -19,6 +21,7 @@ import argparse
 import csv
 import sqlite3
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Optional, Sequence
@@ -156,6 +159,33 @@ def cmd_find(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_councils(args: argparse.Namespace) -> int:
+    """The derived postcode district -> council table (rebuilt from data/councils/)."""
+    from bot.directory.councils import bodies, derive_table, table_rows
+    rows = derive_table()
+    out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout
+    try:
+        csv.writer(out, lineterminator="\n").writerows(table_rows(rows, bodies()))
+    finally:
+        if args.out:
+            out.close()
+    hows = ", ".join(f"{k} {v}" for k, v in sorted(Counter(r.how for r in rows).items()))
+    print(f"{len(rows)} postcode districts ({hows})", file=sys.stderr)
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from bot.directory.coverage import coverage, text_report, write_html
+    conn = open_directory(_db(args.db))
+    try:
+        report = coverage(conn)
+    finally:
+        conn.close()
+    print(text_report(report))
+    print(f"Map written to {write_html(report, Path(args.html))}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bot.directory import bench
     bench.main(sizes=args.sizes, searches=args.searches)
@@ -191,6 +221,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("--limit", type=int, default=10)
     p.set_defaults(func=cmd_find)
+    p = sub.add_parser("councils", help="postcode district -> council table, as CSV")
+    p.add_argument("--out", help="CSV file to write (default: print)")
+    p.set_defaults(func=cmd_councils)
+    p = sub.add_parser("coverage", help="local services by council area, and a map of the gaps")
+    p.add_argument("--db")
+    p.add_argument("--html", default=str(Path(__file__).resolve().parents[2] / "test-artifacts" / "coverage.html"))
+    p.set_defaults(func=cmd_coverage)
     p = sub.add_parser("bench", help="time builds and searches on synthetic directories")
     p.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     p.add_argument("--searches", type=int, default=1000)

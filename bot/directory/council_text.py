@@ -75,7 +75,9 @@ def no_place_text(nation: Optional[str]) -> str:
 
 
 def _or_list(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def search_door_text(conn: sqlite3.Connection, category: str, place_label: Optional[str],
@@ -90,3 +92,9 @@ def search_door_text(conn: sqlite3.Connection, category: str, place_label: Optio
     if category in COUNCIL_CATEGORIES:
         return no_place_text(nation)
     return None
+
+
+def is_door_text(text: str) -> bool:
+    """True for a message made here (tests and tools use it to set the door line aside)."""
+    t = templates()
+    return f"\n{t['links']}\n" in text or text in (t["no_place"], t["no_place_ni"])

@@ -55,7 +55,10 @@ class CrisisDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        # Below this confidence the classifier counts as unsure for the safety
+        # question (the fallback threshold is lower: unsure enough to ask about
+        # safety is not always unsure enough to offer buttons).
+        return {"unsure_below": 0.0}
 
     @classmethod
     def create(
@@ -68,7 +71,7 @@ class CrisisDetector(GraphComponent):
         return cls(config)
 
     def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
-        self._config = config or {}
+        self._config = {**self.get_default_config(), **(config or {})}
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data passes through unchanged: the detector does not learn."""
@@ -88,7 +91,7 @@ class CrisisDetector(GraphComponent):
             detection = detect(text)
             intent_name = _crisis_intent(detection, classified.get(INTENT_NAME_KEY))
             if intent_name is None:
-                intent_name = _safety_check_intent(text, classified)
+                intent_name = _safety_check_intent(text, classified, self._config["unsure_below"])
         except Exception:  # never break the pipeline; the rules still hold
             logger.exception("crisis detector failed on a message")
             return
@@ -123,8 +126,9 @@ def _crisis_intent(detection: Detection, classified_name: Optional[str]) -> Opti
     return None
 
 
-def _safety_check_intent(text: str, classified: Dict[Text, Any]) -> Optional[str]:
+def _safety_check_intent(text: str, classified: Dict[Text, Any], unsure_below: float) -> Optional[str]:
     name = classified.get(INTENT_NAME_KEY)
-    unsure = name is None or name == FALLBACK_INTENT or name in LOW_INFORMATION_INTENTS
+    unsure = (name is None or name == FALLBACK_INTENT or name in LOW_INFORMATION_INTENTS
+              or float(classified.get("confidence") or 0.0) < unsure_below)
     subject = safety_question(text, unsure=unsure)
     return SAFETY_CHECK_INTENTS.get(subject) if subject else None

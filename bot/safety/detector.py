@@ -46,6 +46,7 @@ class _Text:
     unresolved: tuple[str, ...]  # tokens with resolution phrases masked
     has_resolution: bool
     has_drugs: bool
+    memo: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False)
 
 
 def _mask(text: str, pattern: re.Pattern[str]) -> str:
@@ -142,6 +143,21 @@ def _kind(rule: Rule, text: _Text, lex: Lexicon, first: int, last: int) -> str:
     return rule.kind
 
 
+def _rule_past(rule: Rule, text: _Text, first: int, last: int) -> bool:
+    """The rule's own past cue, before the general present cues ("yesterday")."""
+    if not rule.past_if or not _found(text, rule.past_if, _sentence(text, first, last)):
+        return False
+    return not (rule.now_if and _found(text, rule.now_if, text.masked))
+
+
+def _found(text: _Text, pattern: re.Pattern[str], where: str) -> bool:
+    """One search per message or sentence, however many matches ask (long messages)."""
+    key = (pattern.pattern, where)
+    if key not in text.memo:
+        text.memo[key] = bool(pattern.search(where))
+    return text.memo[key]
+
+
 def _status(rule: Rule, kind: str, text: _Text, lex: Lexicon, first: int, last: int, matched: str) -> str:
     clause_stops = _BOUNDARY
     before = _window_before(text.tokens, first, 6, clause_stops)
@@ -151,6 +167,8 @@ def _status(rule: Rule, kind: str, text: _Text, lex: Lexicon, first: int, last: 
         return CONCERN
     if rule.negatable_inside and lex.negation_inside.search(matched):
         return NEGATED
+    if _rule_past(rule, text, first, last):
+        return PAST
     c_lo, c_hi = _span(text.tokens, first, last, clause_stops)
     if lex.present.search(" ".join(text.unresolved[c_lo:c_hi])):
         return CURRENT

@@ -29,6 +29,8 @@ class Rule:
     after: re.Pattern[str] | None = None
     message_has: re.Pattern[str] | None = None  # must also be found anywhere in the message
     message_lacks: re.Pattern[str] | None = None  # cancels the rule if found anywhere
+    past_if: re.Pattern[str] | None = None  # in the sentence: the match is past...
+    now_if: re.Pattern[str] | None = None  # ...unless this is anywhere in the message
     window: int = 6
     when_child: str | None = None
     when_drugs: str | None = None
@@ -92,7 +94,7 @@ def _word_table(spelling: dict[str, list[str]], textspeak: list[list[str]]) -> t
 def _rule(kind: str, index: int, spec: dict[str, Any] | str, macros: dict[str, str]) -> Rule:
     if isinstance(spec, str):
         spec = {"pattern": spec}
-    keys = ("before", "not_before", "after", "message_has", "message_lacks")
+    keys = ("before", "not_before", "after", "message_has", "message_lacks", "past_if", "now_if")
     opt = {key: _compile(spec[key], macros) for key in keys if key in spec}
     return Rule(
         rule_id=spec.get("id", f"{kind}.{index}"),

@@ -19,6 +19,7 @@ from actions.directory_actions import (
     ActionShowMoreServices, ValidateServiceSearchForm,
 )
 from bot.directory.build import build
+from bot.directory.council_text import is_door_text
 from bot.directory.schema import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,11 @@ def slot_sets(events: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 def texts(dispatcher: CollectingDispatcher) -> List[str]:
     return [m.get("text") or "" for m in dispatcher.messages]
+
+
+def without_door(messages: List[str]) -> List[str]:
+    """The messages without the council line (tests/actions/test_council_actions.py checks it)."""
+    return [m for m in messages if not is_door_text(m)]
 
 
 def validate(slot_events: Dict[str, Any], text: str, entities: Optional[List[Dict[str, Any]]] = None,
@@ -236,7 +242,7 @@ def test_show_more_continues_where_the_last_page_ended() -> None:
 def test_nothing_near_is_said_honestly_and_national_services_follow() -> None:
     _, dispatcher = run_action(ActionSearchServices(), slots={"help_category": "peer_support",
                                                               "location": "Inverness"})
-    messages = texts(dispatcher)
+    messages = without_door(texts(dispatcher))
     assert messages[0] == "I could not find a peer group near Inverness."
     assert messages[1] == "Here are services that work anywhere in the UK."
     assert messages[2].startswith("Example Parents Online Group")
@@ -252,7 +258,7 @@ def test_skipped_place_shows_services_that_work_anywhere() -> None:
 def test_known_nation_without_a_place_limits_nation_services() -> None:
     _, dispatcher = run_action(ActionSearchServices(), slots={"help_category": "child_protection_advice",
                                                               "location": "anywhere", "nation": "wales"})
-    messages = texts(dispatcher)
+    messages = without_door(texts(dispatcher))
     assert messages[0] == "Here are services for people in Wales."
     assert any("Example Wales Family Advice" in m for m in messages)
     assert not any("Example England Family Advice" in m for m in messages)
@@ -261,7 +267,7 @@ def test_known_nation_without_a_place_limits_nation_services() -> None:
 def test_related_help_is_offered_when_nothing_national_exists() -> None:
     _, dispatcher = run_action(ActionSearchServices(), slots={"help_category": "domestic_abuse",
                                                               "location": "Leeds"})
-    messages = texts(dispatcher)
+    messages = without_door(texts(dispatcher))
     assert messages[0] == "I could not find domestic abuse help near Leeds."
     assert messages[1].startswith("I could not find this kind of help that works everywhere.")
     assert messages[2] == "Here are services that work anywhere in the UK."
@@ -282,7 +288,7 @@ def cards_with_headings(messages: List[str]) -> List[tuple[str, str]]:
     for text in messages:
         if HEADING.fullmatch(text):
             heading = text
-        elif "\n" in text:  # a service card (every other message is one line)
+        elif "\n" in text and not is_door_text(text):  # a service card (others are one line)
             assert heading, f"card without a heading: {text.splitlines()[0]}"
             pairs.append((heading, next(l for l in text.splitlines() if WHERE.fullmatch(l))))
         else:
@@ -338,7 +344,8 @@ def test_nation_services_are_not_called_uk_wide_when_no_place_is_known() -> None
 def test_a_page_with_local_and_uk_wide_cards_has_a_heading_for_each() -> None:
     _, dispatcher = run_action(ActionSearchServices(), slots={"help_category": "peer_support",
                                                               "location": "Cardiff", "nation": "wales"})
-    first_lines = [t.splitlines()[0] for t in texts(dispatcher)]
+    assert is_door_text(texts(dispatcher)[2])  # the council: after local cards, before UK-wide ones
+    first_lines = [t.splitlines()[0] for t in without_door(texts(dispatcher))]
     assert first_lines[:4] == [
         "Here are some services near Cardiff.", "Example Cardiff Parents Group (Example Wales Project)",
         "Here are services that work anywhere in the UK.", "Example Parents Online Group (Example Family Charity)"]

