@@ -18,15 +18,13 @@ only the first part of a very long one, see `bot.nlu.message_cap`).
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.base import MessageComponent
 
 from bot.nlu.message_cap import FULL_TEXT_KEY
 from bot.nlu.payloads import is_payload
@@ -50,7 +48,7 @@ LOW_INFORMATION_INTENTS = frozenset(
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class CrisisDetector(GraphComponent):
+class CrisisDetector(MessageComponent):
     """Sets a crisis intent with confidence 1.0 when a message suggests danger to life."""
 
     @staticmethod
@@ -60,29 +58,7 @@ class CrisisDetector(GraphComponent):
         # safety is not always unsure enough to offer buttons).
         return {"unsure_below": 0.0}
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CrisisDetector":
-        return cls(config)
-
-    def __init__(self, config: Optional[Dict[Text, Any]] = None) -> None:
-        self._config = {**self.get_default_config(), **(config or {})}
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data passes through unchanged: the detector does not learn."""
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._process_one(message)
-        return messages
-
-    def _process_one(self, message: Message) -> None:
+    def process_message(self, message: Message) -> None:
         text = message.get(FULL_TEXT_KEY) or message.get(TEXT)
         if not isinstance(text, str) or is_payload(text):
             return

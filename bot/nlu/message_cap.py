@@ -8,15 +8,13 @@ of it. The reply is the same kind reply a shorter message gets.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.base import MessageComponent
 
 FULL_TEXT_KEY = "full_text"
 DEFAULT_MAX_CHARS = 1000
@@ -34,33 +32,16 @@ def cap_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> str:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
 )
-class MessageCap(GraphComponent):
+class MessageCap(MessageComponent):
     """Cuts very long messages for the NLU; keeps the whole text for the crisis detector."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"max_chars": DEFAULT_MAX_CHARS}
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "MessageCap":
-        return cls(config)
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self._max_chars = int({**self.get_default_config(), **config}["max_chars"])
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if isinstance(text, str) and len(text) > self._max_chars:
-                message.set(FULL_TEXT_KEY, text)
-                message.set(TEXT, cap_text(text, self._max_chars))
-        return messages
+    def process_message(self, message: Message) -> None:
+        text = message.get(TEXT)
+        max_chars = int(self._config["max_chars"])
+        if isinstance(text, str) and len(text) > max_chars:
+            message.set(FULL_TEXT_KEY, text)
+            message.set(TEXT, cap_text(text, max_chars))

@@ -8,18 +8,15 @@ right nation. The finding itself is `bot.directory.mentions` (pure Python).
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.directory.mentions import PlaceMention, find_place
+from bot.nlu.base import MessageComponent
 from bot.nlu.payloads import is_payload
 
 logger = logging.getLogger(__name__)
@@ -28,38 +25,19 @@ logger = logging.getLogger(__name__)
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class PlaceExtractor(GraphComponent, EntityExtractorMixin):
+class PlaceExtractor(MessageComponent, EntityExtractorMixin):
     """Adds `location` and `nation` entities for a place named in the message."""
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "PlaceExtractor":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or is_payload(text):
-                continue
-            try:
-                mention = find_place(text)
-            except Exception:  # a place is a nicety; never break the pipeline for it
-                logger.exception("place extractor failed on a message")
-                continue
-            self._set(message, mention)
-        return messages
+    def process_message(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if not isinstance(text, str) or is_payload(text):
+            return
+        try:
+            mention = find_place(text)
+        except Exception:  # a place is a nicety; never break the pipeline for it
+            logger.exception("place extractor failed on a message")
+            return
+        self._set(message, mention)
 
     def _set(self, message: Message, mention: Optional[PlaceMention]) -> None:
         """This extractor alone decides places: other extractors' guesses are dropped."""

@@ -11,15 +11,13 @@ its intent: the place sets the nation only.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any, Dict
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.base import MessageComponent
 
 SEARCH_INTENT = "find_service"
 # Intents whose answer is "here is a kind of service": with a place, they are searches.
@@ -42,32 +40,13 @@ def wants_nearby(message: Message) -> bool:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class SearchRouter(GraphComponent):
+class SearchRouter(MessageComponent):
     """Turns a request for a kind of service near a place into a search."""
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SearchRouter":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            intent = dict(message.get(INTENT) or {})
-            if intent.get(INTENT_NAME_KEY) in SERVICE_INTENTS and wants_nearby(message):
-                self._route(message, intent)
-        return messages
+    def process_message(self, message: Message) -> None:
+        intent = dict(message.get(INTENT) or {})
+        if intent.get(INTENT_NAME_KEY) in SERVICE_INTENTS and wants_nearby(message):
+            self._route(message, intent)
 
     @staticmethod
     def _route(message: Message, intent: Dict[str, Any]) -> None:

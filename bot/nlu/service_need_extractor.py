@@ -8,54 +8,31 @@ search for mothers. The word lists are `bot.directory.categories`.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.directory.categories import AUDIENCE_WORDS, CATEGORY_WORDS, match_audience, match_category
+from bot.nlu.base import MessageComponent
 from bot.nlu.payloads import is_payload
 
 SEARCH_INTENTS = frozenset({"find_service", "inform_help_category", "change_help_category"})
-FIELDS = ("help_category", "audience")
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class ServiceNeedExtractor(GraphComponent, EntityExtractorMixin):
+class ServiceNeedExtractor(MessageComponent, EntityExtractorMixin):
     """Adds `help_category` and `audience` entities to search messages."""
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ServiceNeedExtractor":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if isinstance(text, str) and not is_payload(text) and intent in SEARCH_INTENTS:
-                self._add(message, text)
-        return messages
+    def process_message(self, message: Message) -> None:
+        text = message.get(TEXT)
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if isinstance(text, str) and not is_payload(text) and intent in SEARCH_INTENTS:
+            self._add(message, text)
 
     def _add(self, message: Message, text: str) -> None:
         entities = list(message.get(ENTITIES, []))
