@@ -31,9 +31,10 @@ MENU_BUTTON = {"title": "Show me the menu", "payload": "/main_menu"}
 def no_reply_message() -> Dict[str, Any]:
     """What a person gets when nothing else answered. Numbers from bot/facts.yml."""
     facts = {fact["id"]: fact["value"] for fact in load_facts()}
-    text = (f"Sorry, I cannot answer that right now. That is my fault, not yours. "
+    text = (f"Sorry, I cannot look that up right now. That is my fault, not yours. "
             f"If you or a child are in danger, call {facts['emergency_999']}. "
-            f"Samaritans is free, day or night: {facts['crisis_samaritans']}.")
+            f"Samaritans is free, day or night: {facts['crisis_samaritans']}. "
+            f"The menu still has the national lines for each topic.")
     return {"text": text, "buttons": [MENU_BUTTON]}
 
 
