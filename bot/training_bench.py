@@ -69,8 +69,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         "moodbot_median": round(statistics.median(mood), 1),
         "assistant_median": round(statistics.median(ours), 1),
         "ratio": round(statistics.median(ours) / statistics.median(mood), 2),
-        "commands": {"moodbot": "rasa init's project; " + " ".join(mood_cmd[1:3]),
-                     "assistant": " ".join(ours_cmd[1:3])},
+        "commands": {"moodbot": "rasa init's project; rasa " + " ".join(mood_cmd[1:3]),
+                     "assistant": "rasa " + " ".join(ours_cmd[1:3])},
     }
     ARTIFACT.parent.mkdir(exist_ok=True)
     ARTIFACT.write_text(json.dumps(result, indent=2) + "\n")

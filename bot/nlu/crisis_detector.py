@@ -21,7 +21,7 @@ import logging
 from typing import Any, Dict, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.base import MessageComponent
@@ -29,12 +29,16 @@ from bot.nlu.base import MessageComponent
 from bot.nlu.message_cap import FULL_TEXT_KEY
 from bot.nlu.payloads import is_payload
 from bot.safety import Detection, detect
-from bot.safety.signals import safety_question
+from bot.safety.signals import child_danger_detail, safety_question
 
 logger = logging.getLogger(__name__)
 
 CRISIS_KEY = "crisis"
 CHECKIN_INTENT = "crisis_checkin"
+CHILD_DANGER_INTENT = "crisis_child_danger"
+# Entity (and slot) saying which steps fit a child in danger; the escalation's
+# responses vary by it (domain.yml, utter_crisis_child_danger_steps).
+DETAIL_ENTITY = "crisis_detail"
 SAFETY_CHECK_INTENTS = {"child": "crisis_check_child", "self": "crisis_check_self"}
 FALLBACK_INTENT = "nlu_fallback"
 # Intents that carry no question of their own: a past/negated crisis mention
@@ -81,6 +85,8 @@ class CrisisDetector(MessageComponent):
         ]
         message.set(INTENT, crisis_intent, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [crisis_intent, *ranking], add_to_output=True)
+        if intent_name == CHILD_DANGER_INTENT:
+            _add_detail(message, text)
         message.set(
             CRISIS_KEY,
             {
@@ -108,3 +114,11 @@ def _safety_check_intent(text: str, classified: Dict[Text, Any], unsure_below: f
               or float(classified.get("confidence") or 0.0) < unsure_below)
     subject = safety_question(text, unsure=unsure)
     return SAFETY_CHECK_INTENTS.get(subject) if subject else None
+
+
+def _add_detail(message: Message, text: str) -> None:
+    detail = {"entity": DETAIL_ENTITY, "value": child_danger_detail(text), "start": 0,
+              "end": len(message.get(TEXT) or ""), "confidence": 1.0,
+              "extractor": "CrisisDetector"}
+    kept = [e for e in message.get(ENTITIES, []) if e.get("entity") != DETAIL_ENTITY]
+    message.set(ENTITIES, [*kept, detail], add_to_output=True)

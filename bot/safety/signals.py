@@ -26,6 +26,7 @@ CHILD, SELF = "child", "self"
 class Signals:
     patterns: dict[str, re.Pattern[str]]
     questions: dict[str, dict[str, tuple[frozenset[str], ...]]]
+    child_danger_details: dict[str, re.Pattern[str]]
 
 
 @lru_cache(maxsize=2)
@@ -42,7 +43,9 @@ def load_signals(path: Path = SIGNALS_PATH) -> Signals:
             unknown = set().union(*combos) - patterns.keys()
             if unknown:
                 raise ValueError(f"risk_signals.yml: unknown signal(s) {sorted(unknown)}")
-    return Signals(patterns, questions)
+    details = {name: re.compile(pattern)
+               for name, pattern in (spec.get("child_danger_details") or {}).items()}
+    return Signals(patterns, questions, details)
 
 
 def signals_in(text: str, signals: Optional[Signals] = None) -> frozenset[str]:
@@ -63,3 +66,13 @@ def safety_question(text: str, unsure: bool, signals: Optional[Signals] = None) 
         if any(combo <= found for combo in combos):
             return subject
     return None
+
+
+def child_danger_detail(text: str, signals: Optional[Signals] = None) -> str:
+    """fear_of_harm, not_responding, swallowed or other: which steps fit a child in danger."""
+    signals = signals or load_signals()
+    forms = normalise_variants(text, load_lexicon().tables)
+    for name, pattern in signals.child_danger_details.items():
+        if any(pattern.search(form) for form in forms):
+            return name
+    return "other"

@@ -51,6 +51,19 @@ def test_bad_input_gets_a_kind_reply(assistant: Assistant, message: str) -> None
     assert "Traceback" not in text and "Error" not in text
 
 
+@pytest.mark.parametrize("message, steps", [
+    ("my baby isnt breathing", "Put the phone on speaker"),
+    ("my toddler swallowed my tablets", "what the child swallowed"),
+    ("im scared im going to hurt my baby", "somewhere safe, like their cot"),
+])
+def test_a_child_in_danger_gets_the_steps_that_fit_and_no_others(
+        assistant: Assistant, message: str, steps: str) -> None:
+    text = joined(assistant.send(_sender(), message))
+    assert text.startswith("Call 999 now") and steps in text
+    others = {"Put the phone on speaker", "what the child swallowed", "somewhere safe, like their cot"}
+    assert not [o for o in others - {steps} if o in text]
+
+
 def test_crisis_message_gets_999_first(assistant: Assistant) -> None:
     replies = assistant.send(_sender(), "i want to kill myself tonight")
     assert "999" in (first_text(replies) or "")
@@ -92,12 +105,14 @@ CRISIS_MESSAGES = {
 }
 
 
-def _escalation_texts(domain: dict, intent: str) -> list[str]:
-    """The default (nation unknown) text of every response the crisis rule utters."""
+def _escalation_texts(domain: dict, intent: str) -> list[set[str]]:
+    """For every response the crisis rule utters, the texts it may send with the nation
+    unknown (the default, or a variation for what is happening, such as crisis_detail)."""
     rules = load_yaml(ROOT / "data" / "rules" / "crisis.yml")["rules"]
     rule = next(r for r in rules if r["steps"][0].get("intent") == intent)
     actions = [s["action"] for s in rule["steps"] if s.get("action", "").startswith("utter_")]
-    return [next(v["text"] for v in domain["responses"][a] if "condition" not in v)
+    return [{v["text"] for v in domain["responses"][a]
+             if not any(c["name"] == "nation" for c in v.get("condition") or [])}
             for a in actions]
 
 
@@ -106,7 +121,8 @@ def test_crisis_works_without_the_action_server(
         assistant_without_actions: Assistant, domain: dict, intent: str) -> None:
     replies = assistant_without_actions.send(_sender(), CRISIS_MESSAGES[intent])
     texts = [r.get("text", "") for r in replies]
-    assert texts == _escalation_texts(domain, intent)
+    expected = _escalation_texts(domain, intent)
+    assert len(texts) == len(expected) and all(t in e for t, e in zip(texts, expected)), texts
     assert texts[-1] == "Are you safe right now?"
     assert "999" in texts[0]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.signals import CHILD, SELF, safety_question
+from bot.safety.signals import CHILD, SELF, child_danger_detail, safety_question
 from tests.conftest import ROOT, load_yaml
 
 
@@ -40,3 +40,28 @@ def test_most_everyday_messages_raise_no_question_even_when_unsure() -> None:
     messages = [m for group in groups.values() for m in group["messages"]]
     asked = [m for m in messages if safety_question(m, unsure=False)]
     assert len(asked) <= len(messages) * 0.05, asked
+
+
+@pytest.mark.parametrize("text, detail", [
+    ("my baby isnt breathing", "not_responding"),
+    ("the baby is floppy and wont wake up", "not_responding"),
+    ("my toddler swallowed my tablets", "swallowed"),
+    ("i gave him too much calpol hes 2", "swallowed"),
+    ("im scared im going to hurt my baby", "fear_of_harm"),
+    ("my son fell and hit his head and is being sick", "other"),
+])
+def test_a_child_in_danger_gets_the_steps_for_what_is_happening(text: str, detail: str) -> None:
+    assert child_danger_detail(text) == detail
+
+
+def test_the_detector_tells_the_escalation_which_steps_fit() -> None:
+    from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.crisis_detector import CrisisDetector
+
+    message = Message(data={TEXT: "my baby isnt breathing"})
+    message.set(INTENT, {"name": "greet", "confidence": 0.9})
+    [out] = CrisisDetector({}).process([message])
+    assert out.get(INTENT)["name"] == "crisis_child_danger"
+    assert {e["entity"]: e["value"] for e in out.get(ENTITIES)} == {"crisis_detail": "not_responding"}
