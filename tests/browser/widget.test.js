@@ -371,7 +371,13 @@ describe('leaving fast', () => {
       });
     }).observe(document.body, { childList: true, subtree: true }));
     const historyLength = await page.evaluate(() => history.length);
-    await page.route(EXIT_URL + '**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Weather</title><h1>Weather stub</h1>' }));
+    // The exit page answers a moment late, so the old page's report of what it
+    // emptied always reaches the test before the old page is gone (on a busy
+    // machine it could otherwise be lost in the navigation).
+    await page.route(EXIT_URL + '**', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Weather</title><h1>Weather stub</h1>' });
+    });
     await trigger();
     await page.waitForURL(EXIT_URL);
     for (let i = 0; i < 20 && !reports.length; i++) await page.waitForTimeout(50);
