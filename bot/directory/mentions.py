@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Optional
 
 from bot.directory.locations import Gazetteer, load_gazetteer, nations_for_outcode
 
@@ -224,9 +224,3 @@ def _district_at(words: list[Token], i: int, gaz: Gazetteer) -> tuple[Optional[P
 def _is_inward_code(words: list[Token], i: int) -> bool:
     return i < len(words) and re.fullmatch(r"[0-9][a-z]{2}", words[i].norm) is not None
 
-
-def nations_named(text: str) -> Iterator[str]:
-    """The nations of every place named in the text (for tests and reports)."""
-    for mention in find_places(text):
-        if mention.nation:
-            yield mention.nation
