@@ -31,8 +31,13 @@ NEW_ANSWERS_TOPIC_FLOOR = 0.72
 # messages_round2.yml: written after the first set had been used for tuning.
 ROUND2_TOPIC_FLOOR = 0.68
 ROUND2_NATION_FLOOR = 0.85
-# The detector's blind sets, through the whole pipeline.
-CRISIS_SET_RECALL_FLOOR = 0.78
+# messages_round3.yml: written before any tuning against it, measured only before (80.3%)
+# and after (81.9%) the examples added with it. Its crisis messages are the hardest yet.
+ROUND3_TOPIC_FLOOR = 0.78
+ROUND3_NATION_FLOOR = 0.93
+ROUND3_CRISIS_RECALL_FLOOR = 0.70
+# The detector's blind sets (all three rounds), through the whole pipeline.
+CRISIS_SET_RECALL_FLOOR = 0.77
 LOOK_ALIKE_FALSE_ALARM_CEILING = 0.13
 
 
@@ -76,6 +81,14 @@ def test_a_set_written_after_tuning_is_reached_too(blind: dict[str, Report]) -> 
     assert second.topic_accuracy >= ROUND2_TOPIC_FLOOR, second.misses
     assert second.nation_accuracy >= ROUND2_NATION_FLOOR, second.summary()
     assert second.crisis_recall >= CRISIS_RECALL_FLOOR, second.summary()
+
+
+def test_the_third_blind_set_is_reached_too(blind: dict[str, Report]) -> None:
+    third = blind["messages_round3.yml"]
+    assert third.topic_accuracy >= ROUND3_TOPIC_FLOOR, third.misses
+    assert third.nation_accuracy >= ROUND3_NATION_FLOOR, third.summary()
+    assert third.crisis_recall >= ROUND3_CRISIS_RECALL_FLOOR, third.summary()
+    assert third.false_alarms <= FALSE_ALARM_CEILING, third.summary()
 
 
 def test_almost_no_message_dead_ends(blind: dict[str, Report]) -> None:
