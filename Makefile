@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m bot.launcher
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: run shell test test-fast validate train directory bench reproducible lock check clean browser-deps
+.PHONY: run shell test test-fast validate train directory bench loadtest cluster reproducible lock check clean browser-deps server-deps
 
 run: $(STAMP) directory
 	$(LAUNCH) run
@@ -16,7 +16,7 @@ run: $(STAMP) directory
 shell: $(STAMP) directory
 	$(LAUNCH) shell
 
-test: $(STAMP) browser-deps directory
+test: $(STAMP) browser-deps server-deps directory
 	$(PY) -m pytest
 
 # Unit, lint and action tests only: no training, no servers.
@@ -42,6 +42,16 @@ bench: $(STAMP) directory train
 	$(LAUNCH) exec -- $(PY) -m bot.latency_bench
 	$(LAUNCH) exec -- $(PY) -m bot.training_bench --runs 1
 
+# Two Rasa servers and two action servers behind nginx, PostgreSQL and Redis, all on
+# this machine (see "Several servers" in README.md). Ctrl+C stops everything.
+cluster: $(STAMP) server-deps directory
+	$(PY) -m bot.cluster
+
+# Locust against moodbot, one server and the cluster (50 and 200 users), then the
+# cluster with faults. Figures in test-artifacts/loadtest.md. About 20 minutes.
+loadtest: $(STAMP) server-deps directory train
+	$(LAUNCH) exec -- $(PY) -m bot.loadtest
+
 # Train a second model from the same data and check both give the same intents.
 reproducible: train
 	$(LAUNCH) exec -- $(VENV)/bin/rasa train --force --out build/repro --fixed-model-name repro
@@ -62,6 +72,10 @@ $(STAMP): requirements.lock pyproject.toml
 browser-deps:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@test -d node_modules/playwright-core -a -d node_modules/axe-core || npm ci --no-audit --no-fund --loglevel=error
+
+# PostgreSQL, Redis and nginx from Debian, for the cluster and its tests.
+server-deps: $(STAMP)
+	@$(PY) -c "from bot.cluster.debian import ensure_installed; ensure_installed()"
 
 # Re-pin every transitive dependency after changing pyproject.toml.
 lock:

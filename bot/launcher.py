@@ -173,7 +173,8 @@ def wait_for_http(url: str, timeout: float, process: Optional[subprocess.Popen] 
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def _stop(processes: list[subprocess.Popen]) -> None:
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM each process still running, then SIGKILL any that has not stopped in 10 s."""
     for process in processes:
         if process.poll() is None:
             process.terminate()
@@ -205,7 +206,7 @@ def run(settings: Settings) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
-        _stop(processes)
+        stop_processes(processes)
 
 
 def shell(settings: Settings) -> int:
@@ -219,7 +220,7 @@ def shell(settings: Settings) -> int:
                       60, actions)
         return subprocess.call(shell_command(model), cwd=PROJECT_ROOT, env=env)
     finally:
-        _stop([actions])
+        stop_processes([actions])
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

@@ -21,6 +21,11 @@ NATIONS = ("england", "wales", "scotland", "northern_ireland")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 TRACKER_DIALECTS = ("sqlite", "postgresql")
 LOOPBACK = "127.0.0.1"
+# How long a conversation's lock in Redis lasts (Rasa's default is 60 s). A
+# server killed while handling a message leaves its lock behind, and the next
+# message of that conversation waits for it to run out: 20 s keeps that wait
+# inside the widget's 30-second limit, and is far longer than a normal turn.
+LOCK_LIFETIME_SECONDS = 20
 
 
 class SettingsError(ValueError):
@@ -51,7 +56,10 @@ class Settings:
     def rasa_environment(self) -> dict[str, str]:
         """Variables that endpoints.yml and the action server read."""
         lock = urlparse(self.lock_store_url) if self.lock_store_url else None
+        # Rasa reads this only for the Redis lock store, and fails on an empty value.
+        lifetime = {"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_SECONDS)} if lock else {}
         return {
+            **lifetime,
             "ACTION_SERVER_URL": self.action_server_url,
             "TRACKER_STORE_URL": self.tracker_store_url,
             "LOCK_STORE_TYPE": "redis" if lock else "in_memory",

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import subprocess
+import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -123,3 +127,38 @@ def alert_inbox() -> Iterator[AlertInbox]:
     inbox.url = f"http://127.0.0.1:{server.server_address[1]}/alerts"
     yield inbox
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator["LocalPostgres"]:
+    """A real PostgreSQL server of the tests' own (Debian's package, run as its own user)."""
+    from bot.cluster.debian import ensure_installed
+    from bot.cluster.postgres import LocalPostgres
+
+    ensure_installed()
+    # Not pytest's tmp_path: its folders are closed to the server's own user.
+    folder = Path(tempfile.mkdtemp(prefix="assistant-tests-pg-"))
+    folder.chmod(0o755)
+    server = LocalPostgres(folder / "server", _free_port()).start()
+    yield server
+    server.stop(mode="immediate")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def tracker_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A tracker store URL for an empty database: SQLite, and PostgreSQL (slow)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    database = f"test_{uuid.uuid4().hex[:12]}"
+    server.psql(f"CREATE DATABASE {database} OWNER assistant", database="postgres")
+    yield server.url.rsplit("/", 1)[0] + f"/{database}"
+    server.psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)", database="postgres")

@@ -2,6 +2,7 @@
 
 import asyncio
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -38,8 +39,13 @@ def test_forget_needs_the_request_and_the_restart() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> PrivateSQLTrackerStore:
-    return PrivateSQLTrackerStore(Domain.empty(), host=f"sqlite:///{tmp_path / 'tracker.db'}")
+def store(tracker_url: str) -> Iterator[PrivateSQLTrackerStore]:
+    """The real store on SQLite and on PostgreSQL: the rules hold on both."""
+    tracker_store = PrivateSQLTrackerStore(Domain.empty(), host=tracker_url)
+    yield tracker_store
+    tracker_store.purge_schedule.stop()
+    tracker_store.usage_counts.flush()
+    tracker_store.engine.dispose()
 
 
 def _saved_texts(store: PrivateSQLTrackerStore, sender: str) -> list[str]:

@@ -30,12 +30,15 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateSQLTrackerStore]:
+def store(tracker_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateSQLTrackerStore]:
+    """The real store on SQLite and on PostgreSQL, purging every 0.36 seconds."""
     monkeypatch.setenv("RETENTION_DAYS", "30")
-    monkeypatch.setenv("PURGE_EVERY_HOURS", "0.0001")  # 0.36 seconds
-    tracker_store = PrivateSQLTrackerStore(Domain.empty(), host=f"sqlite:///{tmp_path / 'tracker.db'}")
+    monkeypatch.setenv("PURGE_EVERY_HOURS", "0.0001")
+    tracker_store = PrivateSQLTrackerStore(Domain.empty(), host=tracker_url)
     yield tracker_store
     tracker_store.purge_schedule.stop()
+    tracker_store.usage_counts.flush()
+    tracker_store.engine.dispose()
 
 
 def _save(store: PrivateSQLTrackerStore, sender: str, at: float) -> None:

@@ -49,6 +49,13 @@ def test_redis_lock_store_url_becomes_endpoint_fields() -> None:
                         env_file=NO_FILE).rasa_environment()
     assert (env["LOCK_STORE_TYPE"], env["LOCK_STORE_HOST"], env["LOCK_STORE_PORT"],
             env["LOCK_STORE_DB"]) == ("redis", "cache", "6380", "2")
+    # A lock left by a killed server runs out before the widget gives up (30 s).
+    assert int(env["TICKET_LOCK_LIFETIME"]) < 30
+
+
+def test_the_in_memory_lock_store_keeps_rasas_lock_lifetime() -> None:
+    env = load_settings(environ={}, env_file=NO_FILE).rasa_environment()
+    assert env["LOCK_STORE_TYPE"] == "in_memory" and "TICKET_LOCK_LIFETIME" not in env
 
 
 def test_launcher_prints_one_line_for_a_bad_setting(monkeypatch, capsys) -> None:

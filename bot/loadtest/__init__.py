@@ -1,0 +1,1 @@
+"""Load tests with Locust: conversations like real use, many at once (`make loadtest`)."""
