@@ -122,14 +122,11 @@ def test_a_mum_never_sees_a_dads_option_and_a_dad_never_a_mums_one(db: sqlite3.C
     assert "Example Mums Circle Leeds" not in dad
 
 
-# Wales has one verified fathers' service and Northern Ireland none yet (see the re-check list in
-# data/directory/README.md): these cases fail until a second verified service is added.
-GAP = pytest.mark.xfail(strict=True, reason="not yet two verified fathers' services in this nation")
-
-
+# Northern Ireland has no dads' group a current page confirms; its fathers' options are the
+# UK-wide ones (Families Need Fathers, Dadsnet) and, in Belfast, a men's group.
 @pytest.mark.parametrize("place", ["LS6", "Leeds", "Norwich", "Liverpool", "M1", "E1", "Glasgow", "Inverness", "skip",
-                                   pytest.param("Cardiff", marks=GAP), pytest.param("Swansea", marks=GAP),
-                                   pytest.param("Belfast", marks=GAP), pytest.param("BT48", marks=GAP)])
+                                   "Cardiff", "Swansea", "Pontypool", "Ebbw Vale",
+                                   "Belfast", "BT48", "Omagh"])
 def test_a_fathers_search_anywhere_gives_two_fathers_options_first(real_db: sqlite3.Connection, place: str) -> None:
     results = search(real_db, "peer_support", audience="fathers", place=place, limit=10)
     first = results.items[:2]
@@ -138,8 +135,7 @@ def test_a_fathers_search_anywhere_gives_two_fathers_options_first(real_db: sqli
     assert results.items[:len(fathers)] == tuple(fathers), "every fathers' option comes before the rest"
 
 
-@pytest.mark.parametrize("place", ["Leeds", "Glasgow", pytest.param("Cardiff", marks=GAP),
-                                   pytest.param("Belfast", marks=GAP)])
+@pytest.mark.parametrize("place", ["Leeds", "Glasgow", "Cardiff", "Belfast"])
 def test_a_fathers_search_in_each_nation_has_two_fathers_options(real_db: sqlite3.Connection, place: str) -> None:
     results = search(real_db, "peer_support", audience="fathers", place=place, limit=50)
     assert sum(is_fathers_option(real_db, i) for i in results.items) >= 2, names(results.items)
@@ -151,11 +147,26 @@ def test_a_dad_near_manchester_sees_the_local_dads_group_first(real_db: sqlite3.
     assert all(is_fathers_option(real_db, i) for i in results.items[:3])
 
 
-def test_a_dad_in_wales_sees_the_one_fathers_option_first_and_is_told_nothing_is_near(
+def test_a_dad_in_cardiff_sees_the_wales_wide_mens_options_first_and_is_told_nothing_is_near(
         real_db: sqlite3.Connection) -> None:
     results = search(real_db, "peer_support", audience="fathers", place="Cardiff", limit=5)
-    assert results.items[0].service_id == "svc-dads-unlimited"
+    assert {i.service_id for i in results.items[:2]} == {"svc-andys-man-club", "svc-dads-unlimited"}
     assert none_near_message(results)["text"] == "I could not find a peer group for dads near Cardiff."
+
+
+@pytest.mark.parametrize("place, local", [("Pontypool", "svc-fix-torfaen-civic-play-dads"),
+                                          ("Ebbw Vale", "svc-fix-blaenau-gwent-nurturing-dads")])
+def test_a_dad_near_a_welsh_council_dads_group_sees_it_first(
+        real_db: sqlite3.Connection, place: str, local: str) -> None:
+    results = search(real_db, "peer_support", audience="fathers", place=place, limit=5)
+    assert results.items[0].service_id == local and results.local_found
+    assert none_near_message(results) is None
+
+
+def test_a_dad_in_cardiff_is_not_offered_a_torfaen_or_blaenau_gwent_group(real_db: sqlite3.Connection) -> None:
+    ids = {i.service_id for i in search(real_db, "peer_support", audience="fathers", place="Cardiff", limit=20).items}
+    assert not {"svc-fix-torfaen-civic-play-dads", "svc-fix-torfaen-for-dads-by-dads",
+                "svc-fix-blaenau-gwent-nurturing-dads"} & ids
 
 
 # --- corrections from the data review ------------------------------------------------------
