@@ -5,7 +5,8 @@ keeps each conversation it could not read or write here, so the assistant
 still answers, crisis messages included, with what it knows. Staff get one
 log line when the outage starts and one when it ends, naming only the error's
 type (a database error's text can hold a stored message). When the database
-answers again, the events held here are written after the ones it already has.
+answers again, the events held here are written after the ones it already has
+(the anonymous usage counts skip those turns).
 """
 from __future__ import annotations
 

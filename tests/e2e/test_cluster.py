@@ -11,7 +11,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -52,10 +52,19 @@ def send(url: str, sender: str, text: str) -> list[dict]:
         return json.loads(response.read())
 
 
-def stored_user_texts(cluster: Cluster, sender: str) -> list[str]:
+def stored_user_texts(cluster: Cluster, sender: str, order: str = "id") -> list[str]:
     rows = cluster.postgres.psql(
-        f"SELECT data FROM events WHERE sender_id = '{sender}' AND type_name = 'user' ORDER BY id")
+        f"SELECT data FROM events WHERE sender_id = '{sender}' AND type_name = 'user' ORDER BY {order}")
     return [json.loads(line)["text"] for line in rows.splitlines() if line]
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.25)
+    return False
 
 
 def stored_turns(cluster: Cluster, sender: str) -> list[list[tuple[str, str]]]:
@@ -117,8 +126,13 @@ def test_with_postgresql_stopped_a_crisis_gets_the_full_escalation_and_is_stored
         cluster.postgres.start()
     assert "999" in crisis and "116 123" in crisis and "did not reach me" not in crisis
     assert "cannot look that up" not in crisis          # not the short no-reply message
-    send(cluster.url, sender, "thank you")             # the server writes what it kept
-    assert stored_user_texts(cluster, sender) == ["hello", "i want to end my life", "thank you"]
+    send(cluster.url, sender, "thank you")
+    # The server that answered writes what it kept within a few seconds; if the other
+    # server stored "thank you" first, the crisis turn comes after it by id, so compare
+    # in the order the messages were sent.
+    expected = ["hello", "i want to end my life", "thank you"]
+    assert wait_for(lambda: stored_user_texts(cluster, sender, order="timestamp") == expected), \
+        stored_user_texts(cluster, sender, order="timestamp")
 
 
 def test_a_killed_server_is_skipped_and_the_conversation_goes_on(cluster: Cluster) -> None:
