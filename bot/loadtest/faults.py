@@ -71,8 +71,8 @@ def run_with_faults(cluster: Cluster, folder: Path, users: int, seconds: int) ->
                                          note("killed Rasa server %d" % cluster.cluster.rasa_ports[0])))
     _at(started, seconds * 0.4, lambda: (cluster.stop_action_server(cluster.cluster.action_ports[0]),
                                          note("killed action server %d" % cluster.cluster.action_ports[0])))
-    before = stored_counts(cluster)
-    _at(started, seconds * 0.6, lambda: _restart_postgres(cluster, report, note))
+    before: dict[str, int] = {}
+    _at(started, seconds * 0.6, lambda: _restart_postgres(cluster, report, note, before))
     load.join()
     _read_back(cluster, report, ledger, before)
     return report
@@ -83,7 +83,10 @@ def _at(started: float, offset: float, action: Callable[[], object]) -> None:
     action()
 
 
-def _restart_postgres(cluster: Cluster, report: FaultReport, note: Callable[[str], None]) -> None:
+def _restart_postgres(cluster: Cluster, report: FaultReport, note: Callable[[str], None],
+                      before: dict[str, int]) -> None:
+    """Stop PostgreSQL (after counting every conversation's events), send a crisis, start it."""
+    before.update(stored_counts(cluster))
     cluster.postgres.stop(mode="immediate")
     note("PostgreSQL stopped")
     status, replies = send(cluster.url, f"fault-crisis-{int(time.time())}", CRISIS)
