@@ -11,14 +11,14 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
 from bot.cluster.settings import load_cluster_settings
 from bot.cluster.stack import Cluster
 from bot.settings import load_settings
-from tests.conftest import _free_port
+from tests.conftest import _free_port, wait_for
 
 pytestmark = pytest.mark.slow
 SLOW_MESSAGE = "is there a dads group in Leeds"   # a directory search: the slower turn
@@ -56,15 +56,6 @@ def stored_user_texts(cluster: Cluster, sender: str, order: str = "id") -> list[
     rows = cluster.postgres.psql(
         f"SELECT data FROM events WHERE sender_id = '{sender}' AND type_name = 'user' ORDER BY {order}")
     return [json.loads(line)["text"] for line in rows.splitlines() if line]
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 15.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def stored_turns(cluster: Cluster, sender: str) -> list[list[tuple[str, str]]]:
@@ -131,7 +122,7 @@ def test_with_postgresql_stopped_a_crisis_gets_the_full_escalation_and_is_stored
     # server stored "thank you" first, the crisis turn comes after it by id, so compare
     # in the order the messages were sent.
     expected = ["hello", "i want to end my life", "thank you"]
-    assert wait_for(lambda: stored_user_texts(cluster, sender, order="timestamp") == expected), \
+    assert wait_for(lambda: stored_user_texts(cluster, sender, order="timestamp") == expected, 15), \
         stored_user_texts(cluster, sender, order="timestamp")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -16,17 +16,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.retention import PurgeSchedule, configured_retention_days, purge_every_hours
 from bot.tracker_store import PrivateSQLTrackerStore
 from bot.usage_store import PURGE_RUNS, last_purge, purge_runs
+from tests.conftest import wait_for
 
 DAY = 86_400
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.fixture
