@@ -59,7 +59,8 @@ class Balancer:
 
     def config(self) -> str:
         reply = retry_reply()
-        assert "'" not in reply and "$" not in reply, "nginx string would break"
+        if "'" in reply or "$" in reply:
+            raise ValueError("the retry reply cannot hold ' or $ inside nginx's quoted string")
         temp = "\n".join(f"  {directive} {self.folder / 'tmp' / name};"
                          for directive, name in TEMP_PATHS.items())
         proxy = ("proxy_http_version 1.1; proxy_set_header Connection \"\"; "
@@ -71,6 +72,10 @@ error_log {self.folder / 'error.log'} warn;
 events {{ worker_connections 2048; }}
 http {{
   access_log off;  # no conversation ids or addresses kept
+  # Requests and replies stay in memory: an action call carries the conversation,
+  # and nothing of it should be written to disk, even for a moment.
+  client_body_buffer_size 4m;
+  proxy_max_temp_file_size 0;
 {temp}
 {_upstream('rasa', self.rasa_ports)}{_upstream('actions', self.action_ports)}{_upstream('widget', [self.widget_port])}
   server {{

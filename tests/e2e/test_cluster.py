@@ -83,6 +83,12 @@ def test_a_conversation_through_the_balancer_is_stored_in_postgresql(cluster: Cl
     assert stored_user_texts(cluster, sender) == ["hello", "i want to end my life"]
 
 
+def test_no_message_or_action_call_is_written_to_disk_by_nginx(cluster: Cluster) -> None:
+    send(cluster.url, f"disk-{uuid.uuid4().hex[:10]}", SLOW_MESSAGE)   # an action call with the tracker
+    log = (cluster.balancer.folder / "error.log").read_text()
+    assert "buffered to a temporary file" not in log
+
+
 def test_the_widget_is_served_through_the_balancer_and_talks_to_it(cluster: Cluster) -> None:
     with urllib.request.urlopen(f"{cluster.url}/", timeout=10) as response:
         policy = response.headers["Content-Security-Policy"]

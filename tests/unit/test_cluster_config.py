@@ -60,6 +60,7 @@ def test_nginx_accepts_the_generated_configuration(tmp_path: Path) -> None:
     text = balancer.config()
     assert "server 127.0.0.1:5101" in text and "server 127.0.0.1:5152" in text
     assert "0.0.0.0" not in text and "access_log off" in text
+    assert "client_body_buffer_size 4m" in text and "client_max_body_size 4m" in text
 
 
 def test_a_load_test_conversation_covers_real_use() -> None:
