@@ -7,8 +7,8 @@ In one run, on this machine, with Locust (bot/loadtest/locustfile.py):
   2. the cluster (`make cluster`: two Rasa servers, two action servers,
      PostgreSQL, Redis, nginx): each --users count;
   3. the cluster with faults (bot/loadtest/faults.py).
-Figures go to test-artifacts/loadtest.json and loadtest.md with the command
-and the machine; Locust's CSVs and the servers' logs stay in build/loadtest/last-run/. Only ratios between runs of the same command mean much:
+Figures go to test-artifacts/loadtest.json and loadtest.md (loadtest-faults.*
+with --faults-only) with the command and the machine; Locust's CSVs and the servers' logs stay in build/loadtest/last-run/. Only ratios between runs of the same command mean much:
 this machine is noisy, and Locust itself shares its two cores.
 """
 from __future__ import annotations
@@ -70,8 +70,9 @@ def main(argv: Optional[list[str]] = None) -> int:
               "results": [r.as_dict() for r in results],
               "faults": faults.as_dict() if faults else None}
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "loadtest.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(write_report(report, ARTIFACTS / "loadtest.md"))
+    name = "loadtest-faults" if args.faults_only else "loadtest"  # keep the full run's figures
+    (ARTIFACTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(write_report(report, ARTIFACTS / f"{name}.md"))
     return 0
 
 
