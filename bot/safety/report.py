@@ -50,6 +50,11 @@ CORPORA: dict[str, tuple[str, str, str | None]] = {
         "crisis_dev2_non_crisis_messages.yml",
         None,
     ),
+    "third development corpus (2026-12-01)": (
+        "crisis_dev3_messages.yml",
+        "crisis_dev3_non_crisis_messages.yml",
+        None,
+    ),
     # Written before the lexicon was widened, never tuned on (tests/data/blind/README.md).
     "blind corpus (2026-12-01, never tuned on)": (
         "blind/crisis_messages.yml",

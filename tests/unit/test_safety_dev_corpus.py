@@ -124,3 +124,21 @@ def test_second_dev_corpus_floors() -> None:
     for kind, (recall, count) in result["recall"].items():
         assert count >= 20 and recall >= KIND_RECALL_FLOOR, (kind, recall, count)
     assert result["false_positives"] <= 2, [f for f in result["failures"] if "FALSE+" in f]
+
+
+DEV3 = "third development corpus (2026-12-01)"
+
+
+def test_third_dev_corpus_floors() -> None:
+    # Written before it was measured, by someone who had not opened the lexicon:
+    # 0.555 of 200 with every kind found, 9 false alarms of 200. After the rules it
+    # led to: 0.835 (0.915 escalated at all), still 9 false alarms. The classifier,
+    # which learns these messages too, is the second net (bot/nlu/crisis_detector.py).
+    corpus = load_corpus(DATA, CORPORA[DEV3])
+    assert len(corpus.crisis) >= 200 and len(corpus.non_crisis) >= 200
+    result = evaluate(corpus)
+    assert result["overall_recall"] >= 0.82, [f for f in result["failures"] if "MISSED" in f]
+    assert result["any_kind"] >= 0.90, [f for f in result["failures"] if "MISSED" in f]
+    for kind, (recall, count) in result["recall"].items():
+        assert count >= 20 and recall >= 0.70, (kind, recall, count)
+    assert result["false_positives"] <= 10, [f for f in result["failures"] if "FALSE+" in f]

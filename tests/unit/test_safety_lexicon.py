@@ -81,11 +81,25 @@ def test_staff_can_add_an_idiom_exclusion(raw: dict) -> None:
         ("kms", "kill myself"),
         ("wanna die", "want to die"),
         ("i OD'd", "i overdosed"),
+        ("she o.d.'d on her meds", "she overdosed on her meds"),
+        ("the odd drink at weekends", "the odd drink at weekends"),  # "odd" is not "od'd"
         ("killl my self", "kill myself"),
     ],
 )
 def test_normalisation(text: str, expected: str) -> None:
     assert expected in normalise_variants(text, load().tables)
+
+
+@pytest.mark.parametrize("text", [
+    "the odd drink at weekends",
+    "i had the odd slip last month",
+    "her breathing is odd",
+    "tried to get in touch with my social worker",
+    "i tried to get into a refuge",
+    "the social want me to sign an agreement saying he cant come round",
+])
+def test_everyday_phrases_that_once_escalated_do_not(text: str) -> None:
+    assert detect(text).kinds == ()
 
 
 def test_squeezed_letters_give_a_second_form() -> None:
