@@ -14,11 +14,16 @@ only the first part of a very long one, see `bot.nlu.message_cap`).
 3. A message with only past or negated crisis words gets `crisis_checkin`, but
    only when the classifier found nothing more useful (a greeting, yes/no,
    thanks, out of scope or a fallback), so a real question still gets its answer.
+4. The classifier also learns crisis intents, from the crisis corpora
+   (data/nlu/crisis_corpora.yml), as a second net. When it is unsure and its
+   best guess is a crisis, the safety question is asked. When it is sure of a
+   crisis that the lexicon finds only in the past or negated, its best other
+   guess answers (or the check-in).
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
@@ -41,6 +46,11 @@ CHILD_DANGER_INTENT = "crisis_child_danger"
 DETAIL_ENTITY = "crisis_detail"
 SAFETY_CHECK_INTENTS = {"child": "crisis_check_child", "self": "crisis_check_self"}
 FALLBACK_INTENT = "nlu_fallback"
+# The classifier's crisis intents that lead straight to an escalation.
+ESCALATION_INTENTS = frozenset(
+    {"crisis_suicide", "crisis_self_harm", "crisis_overdose", "crisis_danger",
+     "crisis_child_danger", "crisis_abuse_disclosure"}
+)
 # Intents that carry no question of their own: a past/negated crisis mention
 # with one of these gets the gentle check-in instead, and with one of these the
 # message counts as unsure for the safety question.
@@ -67,24 +77,26 @@ class CrisisDetector(MessageComponent):
         if not isinstance(text, str) or is_payload(text):
             return
         classified = dict(message.get(INTENT) or {})
+        ranking = list(message.get(INTENT_RANKING_KEY) or [])
         try:
             detection = detect(text)
-            intent_name = _crisis_intent(detection, classified.get(INTENT_NAME_KEY))
-            if intent_name is None:
-                intent_name = _safety_check_intent(text, classified, self._config["unsure_below"])
+            intent_name = (_crisis_intent(detection, classified.get(INTENT_NAME_KEY))
+                           or _safety_check_intent(text, classified, self._config["unsure_below"])
+                           or _unsure_crisis_guess(classified, ranking))
+            instead = None if intent_name else _instead_of_past_crisis(detection, classified, ranking)
         except Exception:  # never break the pipeline; the rules still hold
             logger.exception("crisis detector failed on a message")
             return
-        if intent_name is None:
+        if instead is not None:
+            _set_intent(message, instead, ranking)
             return
-        crisis_intent = {INTENT_NAME_KEY: intent_name, "confidence": 1.0}
-        ranking = [
-            entry
-            for entry in (message.get(INTENT_RANKING_KEY) or [])
-            if entry.get(INTENT_NAME_KEY) != intent_name
-        ]
-        message.set(INTENT, crisis_intent, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [crisis_intent, *ranking], add_to_output=True)
+        if intent_name is None and _is_past_crisis_guess(detection, classified):
+            intent_name = CHECKIN_INTENT
+        if intent_name is None:
+            if classified.get(INTENT_NAME_KEY) == CHILD_DANGER_INTENT:
+                _add_detail(message, text)  # the classifier's own guess: steps that fit
+            return
+        _set_intent(message, {INTENT_NAME_KEY: intent_name, "confidence": 1.0}, ranking)
         if intent_name == CHILD_DANGER_INTENT:
             _add_detail(message, text)
         message.set(
@@ -106,6 +118,40 @@ def _crisis_intent(detection: Detection, classified_name: Optional[str]) -> Opti
     ):
         return CHECKIN_INTENT
     return None
+
+
+def _unsure_crisis_guess(classified: Dict[Text, Any], ranking: List[Dict[Text, Any]]) -> Optional[str]:
+    """Unsure, with a crisis as the classifier's best guess: the safety question
+    (the child's when it guessed a child in danger), never a topic answer."""
+    if classified.get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+        return None
+    best = next((e for e in ranking if e.get(INTENT_NAME_KEY) != FALLBACK_INTENT), {})
+    guess = best.get(INTENT_NAME_KEY)
+    if guess not in ESCALATION_INTENTS:
+        return None
+    return SAFETY_CHECK_INTENTS["child" if guess == CHILD_DANGER_INTENT else "self"]
+
+
+def _is_past_crisis_guess(detection: Detection, classified: Dict[Text, Any]) -> bool:
+    """The classifier is sure of a crisis, but the lexicon found only past or
+    negated mentions ("I overdosed years ago, will it count against me")."""
+    return classified.get(INTENT_NAME_KEY) in ESCALATION_INTENTS and detection.past_only
+
+
+def _instead_of_past_crisis(detection: Detection, classified: Dict[Text, Any],
+                            ranking: List[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+    """For a past crisis mention, the classifier's best guess that is not a crisis
+    (None: there is none, and the gentle check-in fits)."""
+    if not _is_past_crisis_guess(detection, classified):
+        return None
+    return next((dict(e) for e in ranking if not str(e.get(INTENT_NAME_KEY)).startswith("crisis_")
+                 and e.get(INTENT_NAME_KEY) not in LOW_INFORMATION_INTENTS), None)
+
+
+def _set_intent(message: Message, intent: Dict[Text, Any], ranking: List[Dict[Text, Any]]) -> None:
+    rest = [e for e in ranking if e.get(INTENT_NAME_KEY) != intent.get(INTENT_NAME_KEY)]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *rest], add_to_output=True)
 
 
 def _safety_check_intent(text: str, classified: Dict[Text, Any], unsure_below: float) -> Optional[str]:

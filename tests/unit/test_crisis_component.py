@@ -16,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.crisis_detector import CrisisDetector
+from bot.safety import detect
 from bot.safety.lexicon import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,3 +173,55 @@ def test_every_intent_the_component_sets_is_in_the_domain() -> None:
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
     produced = {f"crisis_{kind}" for kind in KINDS} | {"crisis_checkin"}
     assert produced <= intents
+
+
+# --- The classifier's own crisis guesses (a second net behind the lexicon) ---
+
+def test_an_unsure_crisis_guess_asks_the_safety_question(detector: CrisisDetector) -> None:
+    text = "everything is sorted now, the dog is with my sister"  # no lexicon match
+    message = _classified_message(text, [("nlu_fallback", 0.2), ("crisis_suicide", 0.17),
+                                         ("mh_low_mood", 0.1)])
+    [out] = detector.process([message])
+    assert out.get(INTENT)["name"] == "crisis_check_self"
+
+
+def test_an_unsure_child_danger_guess_asks_about_the_child(detector: CrisisDetector) -> None:
+    message = _classified_message("the wee one is awful quiet the day", [
+        ("nlu_fallback", 0.2), ("crisis_child_danger", 0.15), ("cp_contact", 0.1)])
+    [out] = detector.process([message])
+    assert out.get(INTENT)["name"] == "crisis_check_child"
+
+
+def test_an_unsure_topic_guess_is_left_to_the_buttons(detector: CrisisDetector) -> None:
+    message = _classified_message("the wee one is awful quiet the day", [
+        ("nlu_fallback", 0.2), ("cp_contact", 0.15), ("crisis_child_danger", 0.1)])
+    [out] = detector.process([message])
+    assert out.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_sure_crisis_guess_about_the_past_gets_the_next_answer(detector: CrisisDetector) -> None:
+    text = "i took an overdose years ago, will the social worker bring it up"
+    assert detect(text).past_only and not detect(text).kinds
+    message = _classified_message(text, [("crisis_overdose", 0.6), ("cp_will_they_take_baby", 0.2),
+                                         ("greet", 0.1)])
+    [out] = detector.process([message])
+    assert out.get(INTENT) == {"id": 1, "name": "cp_will_they_take_baby", "confidence": 0.2}
+    assert out.get(INTENT_RANKING_KEY)[0]["name"] == "cp_will_they_take_baby"
+
+
+def test_a_sure_crisis_guess_about_the_past_with_no_question_gets_the_check_in(
+        detector: CrisisDetector) -> None:
+    text = "i took an overdose years ago"
+    message = _classified_message(text, [("crisis_overdose", 0.7), ("crisis_suicide", 0.2),
+                                         ("greet", 0.1)])
+    [out] = detector.process([message])
+    assert out.get(INTENT)["name"] == "crisis_checkin"
+
+
+def test_a_sure_crisis_guess_now_is_kept_with_the_childs_steps(detector: CrisisDetector) -> None:
+    text = "the wee one is awful quiet the day"
+    assert not detect(text).kinds and not detect(text).past_only
+    message = _classified_message(text, [("crisis_child_danger", 0.55), ("cp_contact", 0.2)])
+    [out] = detector.process([message])
+    assert out.get(INTENT)["name"] == "crisis_child_danger"
+    assert any(e["entity"] == "crisis_detail" for e in out.get("entities", []))
