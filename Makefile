@@ -54,7 +54,7 @@ loadtest: $(STAMP) server-deps directory train
 
 # Train a second model from the same data and check both give the same intents.
 reproducible: train
-	$(LAUNCH) exec -- $(VENV)/bin/rasa train --force --out build/repro --fixed-model-name repro
+	$(LAUNCH) exec -- $(VENV)/bin/rasa train --force --augmentation 0 --out build/repro --fixed-model-name repro
 	$(PY) -m bot.model_compare "$$($(LAUNCH) model-path)" build/repro/repro.tar.gz
 
 check: $(STAMP)

@@ -2,7 +2,8 @@
 
 `python -m bot.training_bench [--runs N]` trains, in the same virtual
 environment and one after the other, a new moodbot (the project `rasa init` writes)
-and this project (a full `rasa train --force`), N times each, and prints the
+and this project (a full `rasa train --force` with the options `make train` uses,
+`bot.launcher.TRAIN_OPTIONS`), N times each, and prints the
 median wall time of each and their ratio, with the machine and the commands.
 The figures go to test-artifacts/training-bench.json too. This machine is
 noisy, so only the ratio of medians taken in the same run means much.
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from bot.launcher import PROJECT_ROOT, VENV_BIN, rasa_env
+from bot.launcher import PROJECT_ROOT, TRAIN_OPTIONS, VENV_BIN, rasa_env
 from bot.settings import load_settings
 
 ARTIFACT = PROJECT_ROOT / "test-artifacts" / "training-bench.json"
@@ -56,7 +57,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         mood_cmd, mood_dir = moodbot(workdir)
-        ours_cmd = [str(VENV_BIN / "rasa"), "train", "--force", "--out", str(workdir / "our-models")]
+        ours_cmd = [str(VENV_BIN / "rasa"), "train", "--force", *TRAIN_OPTIONS,
+                    "--out", str(workdir / "our-models")]
         mood, ours = [], []
         for _ in range(args.runs):
             mood.append(_timed(mood_cmd, mood_dir, env))
@@ -70,13 +72,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         "assistant_median": round(statistics.median(ours), 1),
         "ratio": round(statistics.median(ours) / statistics.median(mood), 2),
         "commands": {"moodbot": "rasa init's project; rasa " + " ".join(mood_cmd[1:3]),
-                     "assistant": "rasa " + " ".join(ours_cmd[1:3])},
+                     "assistant": "rasa " + " ".join(ours_cmd[1:3 + len(TRAIN_OPTIONS)])},
     }
     ARTIFACT.parent.mkdir(exist_ok=True)
     ARTIFACT.write_text(json.dumps(result, indent=2) + "\n")
     print(f"Training time on {result['machine']} ({args.runs} run(s) each, alternating):")
     print(f"  moodbot (rasa init's project, rasa train --force): median {result['moodbot_median']} s")
-    print(f"  this assistant (rasa train --force):     median {result['assistant_median']} s")
+    print(f"  this assistant ({result['commands']['assistant']}): median {result['assistant_median']} s")
     print(f"  ratio: {result['ratio']}x")
     return 0
 

@@ -55,9 +55,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "C": 8.0,            # inverse regularisation strength
-            # lbfgs stops here on purpose: at 60 iterations the blind-set accuracy
-            # equals the converged model's (about 100) in little more than half the time.
-            "max_iter": 60,
+            # SAGA passes over the examples once per iteration; 10 reach the same
+            # held-out accuracy as lbfgs run to 40 iterations, in a quarter of the time
+            # (README, "Understanding messages"). "lbfgs" is the other choice.
+            "solver": "saga",
+            "max_iter": 10,
             "random_seed": 2741,
             "ranking_length": 10,
             "topics": "bot/topics.yml",  # intent -> topic; relative to the project
@@ -135,6 +137,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
         model = LogisticRegression(
             C=self._config["C"],
+            solver=self._config["solver"],
             max_iter=self._config["max_iter"],
             class_weight="balanced",
             random_state=self._config["random_seed"],
