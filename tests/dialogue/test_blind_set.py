@@ -20,25 +20,32 @@ from tests.conftest import ROOT, load_yaml
 pytestmark = pytest.mark.slow
 
 # messages.yml: every topic, written before tuning.
-TOPIC_FLOOR = 0.82          # straight to the right topic
-REACHED_FLOOR = 0.86        # right topic, or offered as a button
+TOPIC_FLOOR = 0.89          # straight to the right topic
+REACHED_FLOOR = 0.91        # right topic, or offered as a button
 DEAD_END_CEILING = 0.03     # "tell me more" with no guess at all
-CRISIS_RECALL_FLOOR = 0.90  # escalation or safety question for a crisis message
+CRISIS_RECALL_FLOOR = 0.95  # escalation or safety question for a crisis message
 FALSE_ALARM_CEILING = 0.03  # crisis reply for a message that is not a crisis
 NATION_FLOOR = 0.95         # a place named gives its nation
 # messages_new_answers.yml: the answers added after the first set was written.
-NEW_ANSWERS_TOPIC_FLOOR = 0.72
+NEW_ANSWERS_TOPIC_FLOOR = 0.76
 # messages_round2.yml: written after the first set had been used for tuning.
-ROUND2_TOPIC_FLOOR = 0.68
+ROUND2_TOPIC_FLOOR = 0.78
 ROUND2_NATION_FLOOR = 0.85
-# messages_round3.yml: written before any tuning against it, measured only before (80.3%)
-# and after (81.9%) the examples added with it. Its crisis messages are the hardest yet.
-ROUND3_TOPIC_FLOOR = 0.78
+# messages_round3.yml: written before any tuning against it; its misses then guided the
+# examples of the fourth round, so it now counts as tuned against (80.3%, 81.9%, 89.6%).
+ROUND3_TOPIC_FLOOR = 0.87
 ROUND3_NATION_FLOOR = 0.93
-ROUND3_CRISIS_RECALL_FLOOR = 0.70
-# The detector's blind sets (all three rounds), through the whole pipeline.
-CRISIS_SET_RECALL_FLOOR = 0.77
-LOOK_ALIKE_FALSE_ALARM_CEILING = 0.13
+ROUND3_CRISIS_RECALL_FLOOR = 0.93
+# messages_round4.yml: committed before the fourth round of examples, the crisis corpora as
+# training data and the lexicon's third round; never used to choose anything. 73.9% before,
+# 74.9% after (76.2% before 19 examples repeating blind or held-out messages were taken out).
+ROUND4_TOPIC_FLOOR = 0.72
+ROUND4_NATION_FLOOR = 0.95
+ROUND4_CRISIS_RECALL_FLOOR = 0.93
+# The detector's blind sets (all four rounds), through the whole pipeline: 80.0% and
+# 14.4% before the classifier learned the crisis corpora, 96.6% and 14.8% after.
+CRISIS_SET_RECALL_FLOOR = 0.94
+LOOK_ALIKE_FALSE_ALARM_CEILING = 0.16
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +90,17 @@ def test_a_set_written_after_tuning_is_reached_too(blind: dict[str, Report]) -> 
     assert second.crisis_recall >= CRISIS_RECALL_FLOOR, second.summary()
 
 
-def test_the_third_blind_set_is_reached_too(blind: dict[str, Report]) -> None:
-    third = blind["messages_round3.yml"]
-    assert third.topic_accuracy >= ROUND3_TOPIC_FLOOR, third.misses
-    assert third.nation_accuracy >= ROUND3_NATION_FLOOR, third.summary()
-    assert third.crisis_recall >= ROUND3_CRISIS_RECALL_FLOOR, third.summary()
-    assert third.false_alarms <= FALSE_ALARM_CEILING, third.summary()
+@pytest.mark.parametrize(("name", "topic_floor", "nation_floor", "crisis_floor"), [
+    ("messages_round3.yml", ROUND3_TOPIC_FLOOR, ROUND3_NATION_FLOOR, ROUND3_CRISIS_RECALL_FLOOR),
+    ("messages_round4.yml", ROUND4_TOPIC_FLOOR, ROUND4_NATION_FLOOR, ROUND4_CRISIS_RECALL_FLOOR),
+])
+def test_the_later_blind_sets_are_reached_too(blind: dict[str, Report], name: str, topic_floor: float,
+                                              nation_floor: float, crisis_floor: float) -> None:
+    later = blind[name]
+    assert later.topic_accuracy >= topic_floor, later.misses
+    assert later.nation_accuracy >= nation_floor, later.summary()
+    assert later.crisis_recall >= crisis_floor, later.summary()
+    assert later.false_alarms <= FALSE_ALARM_CEILING, later.summary()
 
 
 def test_almost_no_message_dead_ends(blind: dict[str, Report]) -> None:
