@@ -52,9 +52,9 @@ cluster: $(STAMP) server-deps directory
 loadtest: $(STAMP) server-deps directory train
 	$(LAUNCH) exec -- $(PY) -m bot.loadtest
 
-# Train a second model from the same data and check both give the same intents.
+# Train a second model from the same data and options and check both give the same intents.
 reproducible: train
-	$(LAUNCH) exec -- $(VENV)/bin/rasa train --force --augmentation 0 --out build/repro --fixed-model-name repro
+	$(LAUNCH) exec -- $(VENV)/bin/rasa train --force $$($(PY) -c 'from bot.launcher import TRAIN_OPTIONS; print(*TRAIN_OPTIONS)') --out build/repro --fixed-model-name repro
 	$(PY) -m bot.model_compare "$$($(LAUNCH) model-path)" build/repro/repro.tar.gz
 
 check: $(STAMP)

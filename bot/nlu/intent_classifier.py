@@ -55,9 +55,9 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "C": 8.0,            # inverse regularisation strength
-            # SAGA passes over the examples once per iteration; 10 reach the same
-            # held-out accuracy as lbfgs run to 40 iterations, in a quarter of the time
-            # (README, "Understanding messages"). "lbfgs" is the other choice.
+            # SAGA passes over the examples once per iteration; 10 gave the blind-set
+            # figures of lbfgs at 40 iterations (held-out: 0.969 against 0.973) in a
+            # quarter of the time (README, "Understanding messages"). "lbfgs" also works.
             "solver": "saga",
             "max_iter": 10,
             "random_seed": 2741,
